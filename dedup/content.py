@@ -1,0 +1,44 @@
+"""An article's own content, as the fingerprint and verify stages see it: chrome left out,
+normalised words, and sentences as sets of content words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import clean, content_words, normalize, paragraphs, sentences, shingles, words
+
+SHINGLE_SIZE = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    normalized: str  # the article's own paragraphs, normalised, one space between them
+    words: tuple[str, ...]  # every word, in order (copy evidence)
+    terms: tuple[str, ...]  # content words, stemmed, in order (rewrite evidence)
+    sentence_terms: tuple[tuple[str, ...], ...]  # each sentence's content words; empty sentences dropped
+    shingle_set: frozenset[str]  # word 5-shingles
+    term_set: frozenset[str]  # distinct content words
+    bigram_set: frozenset[str]  # adjacent content-word pairs
+
+
+def extract_content(text: str, chrome: frozenset[str] = frozenset()) -> Content:
+    """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
+    kept = [p for p in paragraphs(clean(text)) if normalize(p) not in chrome]
+    normalized = " ".join(normalize(p) for p in kept)
+    all_words = words(normalized)
+    terms = content_words(all_words)
+    sentence_terms = []
+    for paragraph in kept:
+        for sentence in sentences(paragraph):
+            sentence_content = content_words(words(normalize(sentence)))
+            if sentence_content:
+                sentence_terms.append(tuple(sentence_content))
+    return Content(
+        normalized=normalized,
+        words=tuple(all_words),
+        terms=tuple(terms),
+        sentence_terms=tuple(sentence_terms),
+        shingle_set=frozenset(shingles(all_words, SHINGLE_SIZE)),
+        term_set=frozenset(terms),
+        bigram_set=frozenset(shingles(terms, 2)),
+    )

@@ -1,0 +1,101 @@
+"""Render clusters: records for JSON, JSON Lines, CSV and TSV, and a rich table for people."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+
+from .cluster import Cluster
+from .document import Document
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+SCORE_KEYS = ("jaccard", "containment", "terms", "bigrams", "sentences", "ratio", "length")
+TABLE_SCORES = ("jaccard", "terms", "bigrams", "sentences")
+FLAT_COLUMNS = ("cluster", "size", "original", "id", "date", "relation", "via", *SCORE_KEYS)
+
+
+def cluster_records(clusters: Sequence[Cluster], documents: Sequence[Document]) -> list[dict[str, Any]]:
+    """The JSON contract: one object per cluster of two or more, numbered from 1 in output order."""
+    records = []
+    for number, cluster in enumerate(clusters, start=1):
+        members = []
+        for member in cluster.members:
+            document = documents[member.index]
+            record: dict[str, Any] = {
+                "id": document.id,
+                "date": document.date,
+                "relation": member.relation,
+                "scores": member.scores,
+            }
+            if document.title:
+                record["title"] = document.title
+            if document.url:
+                record["url"] = document.url
+            if member.via is not None:
+                record["via"] = documents[member.via].id
+            members.append(record)
+        records.append(
+            {
+                "cluster": number,
+                "size": len(members),
+                "original": documents[cluster.original].id,
+                "members": members,
+            }
+        )
+    return records
+
+
+def write_records(records: Iterable[dict[str, Any]], fmt: str, out: IO[str]) -> None:
+    """Data only: `json` one array, `jsonl` one cluster per line, `csv`/`tsv` one member per row."""
+    if fmt == "json":
+        json.dump(list(records), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(FLAT_COLUMNS)
+        for record in records:
+            for member in record["members"]:
+                row = [record["cluster"], record["size"], record["original"], member["id"], member["date"] or ""]
+                row += [member["relation"], member.get("via", "")]
+                row += [member["scores"].get(key, "") for key in SCORE_KEYS]
+                writer.writerow(row)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+
+
+def render_table(records: Sequence[dict[str, Any]], console: Console) -> None:
+    """One table per run: each cluster's original, then its members with relation, scores and dates."""
+    if not records:
+        console.print("No near-duplicates found.")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("#", justify="right")
+    table.add_column("document", overflow="fold", ratio=1)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("relation", no_wrap=True)
+    for column in TABLE_SCORES:
+        table.add_column(column, justify="right", no_wrap=True)
+    for record in records:
+        for position, member in enumerate(record["members"]):
+            scores = member["scores"]
+            relation = member["relation"] + (f" (via {member['via']})" if "via" in member else "")
+            table.add_row(
+                str(record["cluster"]) if position == 0 else "",
+                member["id"],
+                member["date"] or "",
+                f"[bold]{relation}[/bold]" if position == 0 else relation,
+                *(
+                    f"{scores[key]:.2f}" if key in scores else ""
+                    for key in ("jaccard", "terms", "bigrams", "sentences")
+                ),
+                end_section=position == len(record["members"]) - 1,
+            )
+    console.print(table)

@@ -1,0 +1,151 @@
+"""Text normalisation, tokens, sentences and paragraphs: the one place that decides what a word is."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+# Typographic variants that scrapers produce for the same character; unified before anything else.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u200b": "", "\ufeff": "", "\u00ad": "",
+    }
+)  # fmt: skip
+
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*", re.UNICODE)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+# A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) before whitespace and
+# an opening quote, bracket, capital letter or digit. Abbreviations below do not end sentences.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9\u00c0-\u024f])")
+_ABBREVIATIONS = frozenset(
+    (
+        "mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon inc ltd co corp dept est fig no vs etc "
+        "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m "
+    ).split()
+)
+
+STOPWORDS = frozenset(
+    (
+        "a about above after again against all also although am an and any are aren't as at be because been before "
+        "being below between both but by can cannot could couldn't did didn't do does doesn't doing don't down "
+        "during each either even ever every few for from further had hadn't has hasn't have haven't having he he'd "
+        "he'll he's her here here's hers herself him himself his how how's however i i'd i'll i'm i've if in into "
+        "is isn't it it's its itself just let's like made make many may me might more most much must mustn't my "
+        "myself neither no nor not now of off on once one only or other ought our ours ourselves out over own per "
+        "rather said same say says shan't she she'd she'll she's should shouldn't since so some still such than "
+        "that that's the their theirs them themselves then there there's these they they'd they'll they're they've "
+        "this those though through thus to too under until up upon us very via was wasn't we we'd we'll we're we've "
+        "were weren't what what's when when's where where's whether which while who who's whom whose why why's will "
+        "with within without won't would wouldn't yet you you'd you'll you're you've your yours yourself yourselves "
+        "also told "
+    ).split()
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC, unified quotes and dashes, lower case, single spaces: the form every comparison uses."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    return _SPACE.sub(" ", text).strip().casefold()
+
+
+def clean(text: str) -> str:
+    """NFKC and unified quotes and dashes, keeping case and line structure (for display and sentences)."""
+    return unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+
+
+def words(normalized: str) -> list[str]:
+    """Word tokens of normalised text; inner apostrophes, hyphens and dots stay (don't, al-asad, 8.1)."""
+    return _WORD.findall(normalized)
+
+
+def content_words(tokens: Iterable[str]) -> list[str]:
+    """Tokens that carry meaning: no stopwords, no one-letter tokens; a crude plural fold so rewrites match."""
+    out = []
+    for token in tokens:
+        if token in STOPWORDS or (len(token) < 2 and not token.isdigit()):
+            continue
+        out.append(stem(token))
+    return out
+
+
+def stem(token: str) -> str:
+    """A deliberately light suffix fold (drones/drone, attacked/attack): enough for overlap, never a lemma."""
+    if len(token) > 4 and not token[-1].isdigit():
+        for suffix in ("ing", "ed", "es", "s"):
+            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+                if suffix == "s" and token.endswith("ss"):
+                    break
+                return token[: -len(suffix)]
+    return token
+
+
+def shingles(tokens: list[str], size: int) -> set[str]:
+    """Contiguous word n-grams as strings; a text shorter than `size` words is one shingle."""
+    if len(tokens) <= size:
+        return {" ".join(tokens)} if tokens else set()
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated blocks, or lines when the text has no blank lines and many lines
+    (scraped pages often put one paragraph per line)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [b.strip() for b in _PARAGRAPH_BREAK.split(text)]
+    blocks = [b for b in blocks if b]
+    if len(blocks) == 1:
+        lines = [line.strip() for line in blocks[0].split("\n") if line.strip()]
+        # Hard-wrapped prose has long lines of similar length; one-paragraph-per-line pages end lines at stops.
+        if len(lines) > 1 and sum(line[-1] in ".!?\"'" for line in lines) >= 0.8 * len(lines):
+            return lines
+    return blocks
+
+
+def sentences(text: str) -> list[str]:
+    """Split cleaned text into sentences, never across paragraphs; wrapped lines are joined."""
+    out: list[str] = []
+    for block in paragraphs(text):
+        flat = _SPACE.sub(" ", block).strip()
+        start = 0
+        for match in _SENTENCE_END.finditer(flat):
+            candidate = flat[start : match.start()].rstrip()
+            last_word = candidate.rsplit(" ", 1)[-1].rstrip(".!?\"')]").lower()
+            if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
+                continue
+            out.append(flat[start : match.start()].strip())
+            start = match.end()
+        tail = flat[start:].strip()
+        if tail:
+            out.append(tail)
+    return [s for s in out if s]
+
+
+SENTENCE_MATCH = 0.4  # Dice overlap of content words at which two sentences say the same thing
+
+
+def sentence_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> np.ndarray:
+    """Dice overlap of content-word sets for every sentence pair (rows: a, columns: b), as one matrix
+    product; pairs sharing fewer than two words score 0 (one shared name is not the same statement)."""
+    vocabulary: dict[str, int] = {}
+    for sentence in (*a, *b):
+        for term in sentence:
+            vocabulary.setdefault(term, len(vocabulary))
+    incidence_a = _incidence(a, vocabulary)
+    incidence_b = _incidence(b, vocabulary)
+    shared = incidence_a @ incidence_b.T
+    sizes = incidence_a.sum(axis=1)[:, None] + incidence_b.sum(axis=1)[None, :]
+    dice = np.where(sizes > 0, 2 * shared / np.maximum(sizes, 1), 0.0)
+    return np.where(shared >= 2, dice, 0.0)
+
+
+def _incidence(sentences_terms: Sequence[Sequence[str]], vocabulary: dict[str, int]) -> np.ndarray:
+    matrix = np.zeros((len(sentences_terms), len(vocabulary)), dtype=np.float32)
+    for row, sentence in enumerate(sentences_terms):
+        matrix[row, [vocabulary[t] for t in sentence]] = 1.0
+    return matrix
