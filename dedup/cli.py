@@ -82,6 +82,13 @@ def main() -> None:
     show_default=True,
     help="Verification: terms + bigrams at or above this makes a pair a rewrite. Lower finds more, less surely.",
 )
+@click.option(
+    "--min-sentences",
+    type=click.FloatRange(0, 1),
+    default=Thresholds.rewrite_sentences,
+    show_default=True,
+    help="Verification: a rewrite's sentences must match at least this closely. Higher rejects more follow-ups.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only.")
 @_never_crash_as_verdict
 def scan_command(
@@ -94,6 +101,7 @@ def scan_command(
     title_field: str,
     url_field: str,
     rewrite_score: float,
+    min_sentences: float,
     quiet: bool,
 ) -> None:
     """Cluster near-duplicates among the articles in PATHS (files, folders, or - for JSON Lines on stdin).
@@ -118,7 +126,7 @@ def scan_command(
         error(f"no readable documents in {', '.join(paths)}" + (f" ({skipped} skipped)" if skipped else ""))
         sys.exit(EXIT_TROUBLE)
 
-    options = ScanOptions(keep=keep, policy=Thresholds(rewrite_score=rewrite_score))
+    options = ScanOptions(keep=keep, policy=Thresholds(rewrite_score=rewrite_score, rewrite_sentences=min_sentences))
     result = scan(documents, options, RichProgress(enabled=None if not quiet else False))
     records = cluster_records(result.clusters, documents)
 

@@ -23,7 +23,7 @@ class Member:
     index: int
     relation: str  # "original" for the original, else a verified relation
     scores: dict[str, float]
-    via: int | None = None  # set when the member is linked to the original only through the centre
+    via: int | None = None  # the member that relation and scores refer to, when it is not the original
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,27 +100,39 @@ def build_clusters(
     rule: str,
     rescore: Callable[[int, int], Verdict],
 ) -> list[Cluster]:
-    """Star clusters, each with its original by `rule`; every member carries its relation and scores
-    against the original, from the verified pair or from `rescore(original, member)` when that pair was
-    never a candidate. A member that does not pass against the original keeps its link via the centre."""
+    """Star clusters, each with its original by `rule`. Each member's relation and scores refer to the
+    original (from the verified pair, or from `rescore(original, member)` when that pair was never a
+    candidate), except: an exact copy of an earlier member is `exact` via that member, and a member that
+    does not pass against the original keeps its verified link via the star's centre."""
     order = keep_order(documents, rule)
     rank = {index: position for position, index in enumerate(order)}
     by_pair = {(v.first, v.second): v for v in verdicts if v.accepted}
+
+    def link(a: int, b: int) -> Verdict | None:
+        return by_pair.get((min(a, b), max(a, b)))
+
     groups = star_clusters(verdicts, order)
     originals = [min(group, key=rank.__getitem__) for group in groups]
     _attach_to_originals(groups, originals, by_pair)
     clusters = []
     for group, original in zip(groups, originals, strict=True):
         centre = group[0]
+        ranked = sorted(group, key=rank.__getitem__)
         members = [Member(original, "original", {})]
-        for index in sorted(i for i in group if i != original):
-            pair = (min(original, index), max(original, index))
-            verdict = by_pair.get(pair) or rescore(*pair)
-            if verdict.accepted:
+        for position, index in enumerate(ranked[1:], start=1):
+            verdict = link(original, index) or rescore(min(original, index), max(original, index))
+            twin = next((t for t in ranked[1:position] if (v := link(t, index)) and v.relation == "exact"), None)
+            if verdict.relation != "exact" and twin is not None:
+                copy = link(twin, index)
+                assert copy is not None
+                members.append(Member(index, "exact", copy.scores, via=twin))
+            elif verdict.accepted:
                 members.append(Member(index, verdict.relation or "", verdict.scores))
             else:
-                link = by_pair[(min(centre, index), max(centre, index))]
-                members.append(Member(index, link.relation or "", verdict.scores, via=centre))
+                hub = link(centre, index)
+                assert hub is not None, "a star member is linked to its centre"
+                members.append(Member(index, hub.relation or "", hub.scores, via=centre))
+        members[1:] = sorted(members[1:], key=lambda m: m.index)
         clusters.append(Cluster(original, tuple(members)))
     clusters.sort(key=lambda c: rank[c.original])
     return clusters

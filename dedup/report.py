@@ -12,9 +12,10 @@ from rich.table import Table
 
 from .cluster import Cluster
 from .document import Document
+from .verify import SCORES
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv")
-SCORE_KEYS = ("jaccard", "containment", "terms", "bigrams", "sentences", "ratio", "length")
+SCORE_KEYS = SCORES
 TABLE_SCORES = ("jaccard", "terms", "bigrams", "sentences")
 FLAT_COLUMNS = ("cluster", "size", "original", "id", "date", "relation", "via", *SCORE_KEYS)
 

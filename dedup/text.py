@@ -76,14 +76,20 @@ def content_words(tokens: Iterable[str]) -> list[str]:
 
 
 def stem(token: str) -> str:
-    """A deliberately light suffix fold (drones/drone, attacked/attack): enough for overlap, never a lemma."""
-    if len(token) > 4 and not token[-1].isdigit():
-        for suffix in ("ing", "ed", "es", "s"):
-            if token.endswith(suffix) and len(token) - len(suffix) >= 3:
-                if suffix == "s" and token.endswith("ss"):
-                    break
-                return token[: -len(suffix)]
-    return token
+    """A deliberately light suffix fold, so that drone/drones, base/based/basing, box/boxes meet:
+    enough for overlap, never a lemma."""
+    if len(token) <= 3 or token[-1].isdigit():
+        return token
+    if token.endswith("ing") and len(token) >= 6:
+        token = token[:-3]
+    elif (token.endswith("ed") and len(token) >= 5) or (token.endswith("es") and token[:-2].endswith(_SIBILANTS)):
+        token = token[:-2]
+    elif token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        token = token[:-1]
+    return token[:-1] if token.endswith("e") and len(token) > 3 else token
+
+
+_SIBILANTS = ("s", "x", "z", "ch", "sh")
 
 
 def shingles(tokens: list[str], size: int) -> set[str]:

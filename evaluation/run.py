@@ -79,17 +79,18 @@ def bbc(data: Path, sample: int) -> dict[str, object]:
         return len({cluster_of.get(f) for f in files}) == 1 and files[0] in cluster_of
 
     exact = groups("exact_dup_groups.tsv")
-    exact_found = sum(together(g) and all(relation_of[f] in ("original", "exact") for f in g) for g in exact)
+    # all but the first of a group are exact copies (of the original, or of that first one)
+    exact_found = sum(together(g) and sum(relation_of[f] != "exact" for f in g) == 1 for g in exact)
     titled = groups("same_title_groups.tsv")
     titled_found = sum(together(g) for g in titled)
     known = {frozenset(p) for g in exact + titled for p in itertools.combinations(g, 2)}
     others = []
     for cluster in clusters:
-        original = cluster["original"].removeprefix(prefix)
         for member in cluster["members"][1:]:
+            reference = member.get("via", cluster["original"]).removeprefix(prefix)
             name = member["id"].removeprefix(prefix)
-            if frozenset((original, name)) not in known:
-                others.append((original, name, member["relation"], member["scores"]))
+            if frozenset((reference, name)) not in known:
+                others.append((reference, name, member["relation"], member["scores"]))
     random.Random(7).shuffle(others)
     return {
         "documents": sum(1 for _ in (folder / "data").rglob("*.txt")),

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+ORIGINAL = FIXTURES / "000_17b3f1f5e5e89abc.txt"
+REWRITE = FIXTURES / "001_9ae0e7afe3f252b5.txt"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def shared_corpus(name: str) -> Path:
+    """A corpus under ../shared/data, or a clean skip where a checkout has none."""
+    path = SHARED_DATA / name
+    if not path.is_dir():
+        pytest.skip(f"{path} is not here (evaluation corpora live beside the project, not in it)")
+    return path
+
+
+# Two reports written for these tests: the same summit, the same facts, independently worded and built.
+SUMMIT_A = """Leaders of the Group of Twenty met in Rio de Janeiro on Monday for a two-day summit dominated by
+the wars in Ukraine and Gaza and by a push to tax the world's richest people.
+
+Brazil's president Luiz Inacio Lula da Silva opened the meeting with a call for a global alliance against
+hunger, which he said more than eighty countries had already joined.
+
+Diplomats worked late into Sunday night on a joint statement. European delegations wanted firmer language
+on Russia, while several emerging economies resisted any wording they saw as taking sides.
+
+The summit is the last for US President Joe Biden, whose successor takes office in January. Chinese
+President Xi Jinping arrived on Sunday and is expected to hold talks with several leaders on the margins.
+
+Climate finance is also on the agenda, days before negotiators in Baku must agree a new goal for money
+flowing to poorer countries."""
+
+SUMMIT_B = """Hunger, war and a proposed levy on billionaires were at the top of the agenda as G20 heads of
+government gathered in Rio on Monday.
+
+Host Lula da Silva used his opening speech to launch what he called a global alliance against hunger and
+poverty, backed so far by dozens of nations and several development banks.
+
+Negotiations over a final communique ran through the weekend. Officials said the sticking point was how
+to describe the conflict in Ukraine, with Western governments pressing for a tougher text.
+
+For Joe Biden, who leaves the White House in January, it is a farewell appearance on the world stage.
+Xi Jinping, who flew in over the weekend, has meetings scheduled with the leaders of Australia and Britain.
+
+Activists outside the venue urged the group to commit more money to climate adaptation ahead of the UN
+talks in Azerbaijan."""
+
+# A follow-on lead-and-trail article the tests use for truncation and near copies.
+WIRE = """The central bank raised its main interest rate by a quarter of a percentage point on Thursday,
+the third increase this year, saying inflation remained too high for comfort.
+
+Governor Maria Lindqvist told reporters that price growth in services had proved more stubborn than the
+bank expected in the spring, and that wage settlements were running ahead of productivity.
+
+Markets had largely priced in the move. The currency rose slightly against the euro after the
+announcement, while yields on two-year government bonds were little changed.
+
+Economists said the bank was likely to pause at its next meeting in December, unless figures due next
+month show a further rise in core inflation.
+
+The decision was backed by five of the seven members of the rate-setting committee. Two members voted
+to keep the rate unchanged, citing signs of a slowdown in consumer spending and in the housing market."""

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedup.document import Problem
+from dedup.reading import Fields, iter_documents
+
+from .conftest import FIXTURES
+
+
+def read(*sources: str | Path, fields: Fields | None = None) -> tuple[list, list[Problem]]:
+    problems: list[Problem] = []
+    documents = list(iter_documents([str(s) for s in sources], fields or Fields(), problems.append))
+    return documents, problems
+
+
+def test_fixtures_have_dates_and_the_date_line_is_not_text() -> None:
+    documents, problems = read(FIXTURES)
+    assert problems == []
+    assert [(Path(d.id).name, d.date) for d in documents] == [
+        ("000_17b3f1f5e5e89abc.txt", "2023-10-18"),
+        ("001_9ae0e7afe3f252b5.txt", "2023-11-07"),
+    ]
+    assert all(not d.text.lstrip().startswith("date") for d in documents)
+    assert documents[0].text.startswith("The US military in Iraq")
+
+
+def test_folders_are_recursive_sorted_and_skip_hidden(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / "b" / "2.txt").write_text("two")
+    (tmp_path / "a.md").write_text("one")
+    (tmp_path / ".secret.txt").write_text("no")
+    (tmp_path / ".hidden" / "x.txt").write_text("no")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\x00")
+    documents, problems = read(tmp_path)
+    assert [Path(d.id).relative_to(tmp_path).as_posix() for d in documents] == ["a.md", "b/2.txt"]
+    assert problems == []
+
+
+def test_json_object_array_and_jsonl_with_custom_fields(tmp_path: Path) -> None:
+    (tmp_path / "one.json").write_text(json.dumps({"body": "alpha", "key": "k1", "published": "2024-01-02T10:00"}))
+    (tmp_path / "many.json").write_text(json.dumps([{"body": "beta"}, {"body": "gamma", "key": 7}]))
+    (tmp_path / "lines.jsonl").write_text('{"body": "delta", "headline": "H", "link": "http://x"}\n\n')
+    fields = Fields(text="body", id="key", date="published", title="headline", url="link")
+    documents, problems = read(tmp_path, fields=fields)
+    assert problems == []
+    by_text = {d.text: d for d in documents}
+    assert by_text["alpha"].id == "k1" and by_text["alpha"].date == "2024-01-02"
+    assert by_text["beta"].id == f"{tmp_path / 'many.json'}[0]"
+    assert by_text["gamma"].id == "7"
+    assert by_text["delta"].id == f"{tmp_path / 'lines.jsonl'}:1"
+    assert (by_text["delta"].title, by_text["delta"].url) == ("H", "http://x")
+
+
+def test_bad_inputs_are_reported_by_file_and_line_and_skipped(tmp_path: Path) -> None:
+    (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{not json\n{"title": "no text"}\n[1, 2]\n')
+    (tmp_path / "broken.json").write_text("{")
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "binary.txt").write_bytes(b"abc\x00def")
+    documents, problems = read(tmp_path)
+    assert [d.text for d in documents] == ["fine"]
+    messages = {str(p) for p in problems}
+    jsonl = tmp_path / "bad.jsonl"
+    assert any(m.startswith(f"{jsonl}:2: malformed JSON line") for m in messages)
+    assert f"{jsonl}:3: no text in field 'text'" in messages
+    assert f"{jsonl}:4: expected a JSON object, found list" in messages
+    assert any(m.startswith(f"{tmp_path / 'broken.json'}: invalid JSON") for m in messages)
+    assert f"{tmp_path / 'empty.txt'}: empty text" in messages
+    assert f"{tmp_path / 'binary.txt'}: binary content, not text" in messages
+    assert all(p.skipped for p in problems)
+
+
+def test_invalid_utf8_falls_back_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Café au lait, crème brûlée et garçon: déjà vu à Genève.".encode("cp1252"))
+    documents, problems = read(path)
+    assert documents[0].text.startswith("Café au lait")
+    assert len(problems) == 1 and not problems[0].skipped
+    assert "not valid UTF-8" in problems[0].what and problems[0].where == str(path)
+
+
+def test_duplicate_ids_are_renamed_and_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "one"}\n{"id": "x", "text": "two"}\n')
+    documents, problems = read(tmp_path)
+    assert [d.id for d in documents] == ["x", "x#2"]
+    assert [str(p) for p in problems] == ["x: duplicate id, renamed x#2"]
+    assert not problems[0].skipped
+
+
+def test_missing_path_and_unreadable_file(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text("secret")
+    locked.chmod(0)
+    documents, problems = read(tmp_path / "nope", locked)
+    assert str(problems[0]) == f"{tmp_path / 'nope'}: no such file or folder"
+    if documents:  # root can read anything; elsewhere the file is reported
+        pytest.skip("running as a user who can read mode-000 files")
+    assert problems[1].where == str(locked) and "cannot read" in problems[1].what
+
+
+def test_stdin_is_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.TextIOWrapper(io.BytesIO(b'{"id": "s1", "text": "from stdin"}\nnot json\n'))
+    monkeypatch.setattr(sys, "stdin", stream)
+    documents, problems = read("-")
+    assert [(d.id, d.text) for d in documents] == [("s1", "from stdin")]
+    assert problems[0].where == "<stdin>:2"
+
+
+def test_inputs_are_never_modified(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(b" date 2020-01-01\nBody text.\n")
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+    read(tmp_path)
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before

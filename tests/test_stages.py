@@ -1,0 +1,150 @@
+"""Each stage on plain values, without the CLI."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from datasketch import MinHash
+
+from dedup.boilerplate import find_boilerplate, paragraph_keys, strip_boilerplate
+from dedup.candidates import find_candidates
+from dedup.cluster import build_clusters, keep_order, star_clusters
+from dedup.content import extract_content
+from dedup.document import Document
+from dedup.fingerprint import fingerprint, signature
+from dedup.scan import scan
+from dedup.verify import Verdict, verify_pair
+
+from .conftest import ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, WIRE
+
+CHROME = ["Advertisement", "Share this article on social media and by email with your friends"]
+
+
+def _story(n: int) -> str:
+    return (
+        f"Story number {n} tells of the harbour town of Place{n}, where fishermen landed {n * 7} tonnes of "
+        f"cod on day {n}. The mayor of Place{n} praised crew {n} for their record catch this season."
+    )
+
+
+def test_chrome_recurring_across_unrelated_articles_is_found_but_wire_copies_are_not() -> None:
+    unrelated = [paragraph_keys(f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}") for n in range(5)]
+    wire_copies = [paragraph_keys(WIRE) for _ in range(5)]
+    chrome = find_boilerplate(unrelated + wire_copies)
+    assert chrome == {key for text in CHROME for key in paragraph_keys(text)}
+    assert strip_boilerplate(unrelated[0], chrome) == paragraph_keys(_story(0))
+
+
+def test_signature_is_a_datasketch_minhash_of_the_same_tokens() -> None:
+    tokens = ["drone", "base", "iraq", "soleimani", "2020"]
+    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda t: zlib.crc32(t.encode("utf-8")))
+    reference.update_batch(tokens)
+    ours = signature(tokens)
+    assert (ours.hashvalues == reference.hashvalues).all()
+    assert ours.jaccard(reference) == 1.0
+
+
+def test_signature_estimates_jaccard() -> None:
+    a = {f"w{i}" for i in range(200)}
+    b = {f"w{i}" for i in range(100, 300)}  # true Jaccard 1/3
+    assert abs(signature(a).jaccard(signature(b)) - 1 / 3) < 0.12
+    assert signature(a).jaccard(signature(set(a))) == 1.0
+
+
+def _contents(*texts: str) -> list:
+    return [extract_content(t) for t in texts]
+
+
+def test_candidates_pair_copies_and_rewrites_but_not_strangers() -> None:
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), _story(1)]
+    fingerprints = [fingerprint(i, c) for i, c in enumerate(_contents(*texts))]
+    pairs = {(c.first, c.second): c.channels for c in find_candidates(fingerprints)}
+    assert "rewrite" in pairs[(0, 1)]
+    assert "copy" in pairs[(2, 3)]
+    assert not any(4 in pair for pair in pairs)
+
+
+@pytest.mark.parametrize(
+    ("make_b", "relation"),
+    [
+        (lambda a: a, "exact"),
+        (lambda a: "  " + a.upper().replace("\n\n", "\n\n\n"), "exact"),  # normalisation only
+        (lambda a: a.replace("Thursday", "Friday").replace("five of the seven", "four of the seven"), "near-copy"),
+        (lambda a: a.split("\n\n")[0] + "\n\n" + a.split("\n\n")[1], "truncation"),
+    ],
+)
+def test_copies_are_classified(make_b, relation: str) -> None:
+    a, b = _contents(WIRE, make_b(WIRE))
+    verdict = verify_pair(0, 1, a, b)
+    assert verdict.relation == relation
+    assert min(verdict.scores.values()) >= 0.0 and max(verdict.scores.values()) <= 1.0
+
+
+def test_the_fixture_rewrite_is_a_rewrite_with_low_phrase_overlap() -> None:
+    a, b = _contents(ORIGINAL.read_text(), REWRITE.read_text())
+    verdict = verify_pair(0, 1, a, b)
+    assert verdict.relation == "rewrite"
+    assert verdict.scores["jaccard"] < 0.1  # a textbook 5-gram MinHash would not see it
+
+
+def test_independent_coverage_of_one_event_is_rejected() -> None:
+    a, b = _contents(SUMMIT_A, SUMMIT_B)
+    verdict = verify_pair(0, 1, a, b)
+    assert verdict.relation is None
+    assert verdict.scores["terms"] > 0.1  # they do share vocabulary: the rejection is not trivial
+
+
+def _verdict(first: int, second: int, strength: float) -> Verdict:
+    return Verdict(first, second, "rewrite", {"jaccard": strength, "sentences": strength})
+
+
+def test_star_clusters_do_not_chain() -> None:
+    chain = [_verdict(i, i + 1, 0.5) for i in range(5)]  # 0-1-2-3-4-5, weak links only
+    groups = star_clusters(chain, order=list(range(6)))
+    assert all(len(g) <= 3 for g in groups)
+    assert not any({0, 5} <= set(g) for g in groups)
+    assert sorted(i for g in groups for i in g) == sorted(set(i for g in groups for i in g))  # no one twice
+
+
+def _docs(*dates: str | None, lengths: tuple[int, ...] | None = None) -> list[Document]:
+    lengths = lengths or tuple(10 for _ in dates)
+    return [Document(f"d{i}", "x" * n, date=d) for i, (d, n) in enumerate(zip(dates, lengths, strict=True))]
+
+
+def test_keep_rules() -> None:
+    documents = _docs("2024-03-01", None, "2024-01-05", "2024-01-05", lengths=(10, 50, 20, 30))
+    assert keep_order(documents, "earliest") == [3, 2, 0, 1]  # earliest; tie by longest; undated last
+    assert keep_order(documents, "longest") == [1, 3, 2, 0]
+    assert keep_order(documents, "first") == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match="unknown keep rule"):
+        keep_order(documents, "newest")
+
+
+def test_original_is_the_earliest_and_members_are_scored_against_it() -> None:
+    documents = _docs("2024-02-01", "2024-01-01", "2024-03-01")
+    verdicts = [_verdict(0, 1, 0.9), _verdict(0, 2, 0.9), _verdict(1, 2, 0.9)]
+    rescored: list[tuple[int, int]] = []
+
+    def rescore(a: int, b: int) -> Verdict:
+        rescored.append((a, b))
+        return _verdict(a, b, 0.9)
+
+    (cluster,) = build_clusters(verdicts, documents, "earliest", rescore)
+    assert cluster.original == 1
+    assert [(m.index, m.relation) for m in cluster.members] == [(1, "original"), (0, "rewrite"), (2, "rewrite")]
+    assert rescored == []  # every pair with the original was verified already
+
+
+def test_scan_on_plain_documents() -> None:
+    documents = [
+        Document("later", REWRITE.read_text(), date="2023-11-07"),
+        Document("summit-a", SUMMIT_A),
+        Document("earlier", ORIGINAL.read_text(), date="2023-10-18"),
+        Document("summit-b", SUMMIT_B),
+    ]
+    result = scan(documents)
+    assert [(c.original, [m.index for m in c.members]) for c in result.clusters] == [(2, [2, 0])]
+    assert result.clusters[0].members[1].relation == "rewrite"
+    assert result.duplicates == 1
+    assert set(result.seconds) == {"boilerplate", "fingerprint", "candidates", "verify", "cluster"}
