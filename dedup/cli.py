@@ -13,15 +13,15 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .cluster import KEEP_RULES, Cluster
+from .cluster import KEEP_RULES
 from .console import RichProgress, error, stderr, warn
-from .diff import Diff, coloured, diff, diff_dict, member_diffs, plain, render
+from .diff import Diff, cluster_diffs, coloured, diff, diff_dict, plain, render
 from .document import Document, Problem
 from .evaluate import load_grouping, score
 from .reading import Fields, iter_documents
 from .report import FORMATS, cluster_records, render_table, write_records
 from .scan import ScanOptions, scan
-from .verify import Thresholds, Verdict
+from .verify import Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
 
@@ -133,19 +133,19 @@ def scan_command(
     options = ScanOptions(keep=keep, policy=Thresholds(rewrite_score=rewrite_score))
     result = scan(documents, options, RichProgress(enabled=None if not quiet else False))
     records = cluster_records(result.clusters, documents)
-    diffs = _cluster_diffs(result.clusters, documents) if show_diff else []
-    if diffs and fmt != "table":
-        for record, cluster_diffs in zip(records, diffs, strict=True):
-            for member, member_diff in zip(record["members"][1:], cluster_diffs, strict=True):
-                member["diff"] = diff_dict(member_diff)
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    diffs = [cluster_diffs(cluster, documents) for cluster in result.clusters] if show_diff else []
+    if diffs and fmt != "table":
+        for record, diffs_of_cluster in zip(records, diffs, strict=True):
+            for member, member_diff in zip(record["members"][1:], diffs_of_cluster, strict=True):
+                member["diff"] = diff_dict(member_diff)
     if fmt == "table":
         from rich.console import Console
 
         render_table(records, Console())
-        for cluster_diffs in diffs:
-            for member_diff in cluster_diffs:
+        for diffs_of_cluster in diffs:
+            for member_diff in diffs_of_cluster:
                 click.echo()
                 _print_diff(member_diff)
     else:
@@ -185,19 +185,6 @@ def evaluate_command(clusters: Path, gold: Path, as_json: bool) -> None:
             f"true {scores.true_pairs}\n"
             f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  f1 {scores.f1:.3f}  ari {scores.ari:.3f}"
         )
-
-
-def _cluster_diffs(clusters: list[Cluster], documents: list[Document]) -> list[list[Diff]]:
-    return [
-        member_diffs(
-            documents[cluster.original],
-            [
-                (documents[m.index], Verdict(cluster.original, m.index, m.relation, m.scores))
-                for m in cluster.members[1:]
-            ],
-        )
-        for cluster in clusters
-    ]
 
 
 def _print_diff(value: Diff) -> None:

@@ -9,6 +9,7 @@ lines of styled spans (a pure function); `plain` marks changes so they survive a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from rapidfuzz.distance import Indel
 from rich.text import Text
 
 from .align import Analysed, align, analyse
+from .cluster import Cluster
 from .content import extract_content
 from .document import Document
 from .facts import ArticleFacts, Fact, FactDiff, compare, extract
@@ -358,7 +360,11 @@ def coloured(lines: list[Line]) -> Text:
     return text
 
 
-def member_diffs(original: Document, members: list[tuple[Document, Verdict]]) -> list[Diff]:
-    """Each member against the original, which is analysed once for all of them."""
-    side = prepare(original)
-    return [diff(side, member, verdict) for member, verdict in members]
+def cluster_diffs(cluster: Cluster, documents: Sequence[Document]) -> list[Diff]:
+    """Each member of `cluster` but the original against the original, which is analysed once for all
+    of them; relation and scores are the member's own (against the original, or via the centre)."""
+    original = prepare(documents[cluster.original])
+    return [
+        diff(original, documents[member.index], Verdict(cluster.original, member.index, member.relation, member.scores))
+        for member in cluster.members[1:]
+    ]

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from dedup.diff import coloured, diff, diff_dict, member_diffs, plain, render
+from dedup.cluster import Cluster, Member
+from dedup.diff import cluster_diffs, coloured, diff, diff_dict, plain, render
 from dedup.document import Document
 from dedup.reading import text_document
-from dedup.verify import Verdict
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 STORY = (
@@ -167,11 +167,17 @@ def test_coloured_rendering_paints_removed_red_and_added_green() -> None:
     assert "\x1b[" in sink.getvalue()
 
 
-def test_member_diffs_reuse_the_original_and_take_the_given_verdict() -> None:
-    original = Document("a", STORY)
-    members = [Document("b", EDITED), Document("c", STORY)]
-    verdicts = [Verdict(0, 1, "near-copy", {"jaccard": 0.5}), Verdict(0, 2, "exact", {"jaccard": 1.0})]
-    diffs = member_diffs(original, list(zip(members, verdicts, strict=True)))
+def test_cluster_diffs_compare_each_member_with_the_original_using_its_own_verdict() -> None:
+    documents = [Document("b", EDITED), Document("a", STORY), Document("c", STORY)]
+    cluster = Cluster(
+        1,
+        (
+            Member(1, "original", {}),
+            Member(0, "near-copy", {"jaccard": 0.5}),
+            Member(2, "exact", {"jaccard": 1.0}),
+        ),
+    )
+    diffs = cluster_diffs(cluster, documents)
     assert [(d.a, d.b, d.relation, d.scores) for d in diffs] == [
         ("a", "b", "near-copy", {"jaccard": 0.5}),
         ("a", "c", "exact", {"jaccard": 1.0}),
