@@ -4,18 +4,23 @@ The rules, in the order they are applied to each sentence (a span taken by one r
 
 date    a month name (January, or Jan./Feb./... Sept.) with a day before or after it and/or a year
         ("January 2022", "June 10", "10 June 2021", "Oct. 7, 2023"); "May" and "March" only with a day or
-        year; an ISO date (2021-06-10); a weekday (Friday); a year alone (1900-2099).
-        Compared by their canonical form ("june 10 2021"): "January 2022" and "2022" are different facts.
-number  digits with their currency ($, US$, A$, £, €), scale (thousand, million, billion, trillion) and
-        percent sign or word ("$2.5 billion", "4.4%", "11 percent", "469,000"), or a number word from two
-        to ninety, hundred, thousand, dozen ("two"; "one" is left out, it is mostly a pronoun). The word
-        after the number is shown with it when it is a noun-like lowercase word ("469,000 acres",
-        "two drones"), but only the value is compared: "2 drones" and "two officials" share a figure.
-name    a run of capitalised words with nothing but spaces between them ("Erbil International Airport",
-        "Abu Mahdi al-Muhandis"; al-/el-/bin- prefixes and inner "of", "the", "de", "bin", "van", "von"
-        are allowed), stopwords at its start or end dropped, split after a possessive ("Iraq's Al-Asad"
-        gives "Iraq" and "Al-Asad"). A single capitalised word that starts a sentence or a quotation is a
-        name only when the same word is capitalised somewhere else in either article, not at a start.
+        year; an ISO date (2021-06-10); a weekday (Friday); a year alone (1900-2099). Compared by their
+        canonical form ("october 7 2023" for "Oct. 7, 2023" and "2023-10-07"): "January 2022" and "2022"
+        are different facts.
+number  digits with their currency ($, US$, A$, £, €), scale (thousand, million, billion, trillion, or
+        bn, m, k right after the digits) and percent sign or word ("$2.5 billion", "£600m", "4.4%",
+        "11 percent", "469,000"), or a number word from two to ninety, hundred, thousand, dozen ("one" is
+        left out: it is mostly a pronoun). The word after the number is shown with it when it is a
+        lowercase word other than a stopword ("469,000 acres", "two drones"), but only the value is
+        compared: "$2.5 billion" = "$2,500 million", and "2 drones" and "two officials" share a figure.
+        Digits inside a word (Shahed-136) are not a number.
+name    a run of capitalised words with only spaces between them, or a dot ending an initial or an
+        abbreviation ("Erbil International Airport", "George W. Bush"); words prefixed al-, el-, bin-, ...
+        ("Abu Mahdi al-Muhandis") and inner "of", "the", "de", "bin", "van", "von" are allowed; stopwords
+        at its ends are dropped; it ends after a possessive ("Iraq's Al-Asad" gives "Iraq" and "Al-Asad")
+        and inside a hyphenated word at its first lowercase part ("Iran-backed" gives "Iran"); a letter
+        alone is not a name. A single capitalised word that opens a sentence or a quotation is a name
+        only when the same word is capitalised somewhere else in either article, not at an opening.
         A name counts as present in the other article when every one of its words (possessives dropped,
         hyphenated words split, light plural fold) appears there, in any case; "Iranian Foreign
         Minister" is present in an article that says "pro-Iranian" and "foreign minister".
@@ -249,7 +254,7 @@ def _name_runs(sentence: str) -> list[tuple[str, bool]]:
     def close() -> None:
         while current and _is_filler(sentence[current[-1][0] : current[-1][1]]):
             current.pop()
-        if current:
+        if current and not (len(current) == 1 and current[0][1] - current[0][0] == 1):  # a letter alone: "B"
             runs.append((re.sub(r"'s?$", "", sentence[current[0][0] : current[-1][1]]), at_start))
         current.clear()
 
@@ -258,8 +263,8 @@ def _name_runs(sentence: str) -> list[tuple[str, bool]]:
         token = match.group(0)
         gap = sentence[previous_end : match.start()]
         previous_end = match.end()
-        if current and gap.strip():
-            close()
+        if current and gap.strip() not in ("", "."):
+            close()  # a dot inside a sentence ends an abbreviation or initial: "George W. Bush", "Mr. Smith"
         name = _capitalised_part(token)
         if name is None:
             if current and token in _CONNECTORS:

@@ -81,6 +81,10 @@ def test_names_split_after_possessives_and_keep_inner_connectors() -> None:
     assert found["name"] == {"Iraq", "Al-Asad", "Bank of England"}
 
 
+def test_a_letter_alone_is_not_a_name_but_an_initial_is_part_of_one() -> None:
+    assert facts_of("The probability of B given that George W. Bush won.")["name"] == {"George W. Bush"}
+
+
 def test_hyphenated_adjective_gives_its_capitalised_part() -> None:
     assert facts_of("He met Iran-backed militias in the north.")["name"] == {"Iran"}
 
