@@ -248,19 +248,23 @@ def summary(value: Diff) -> str:
     """One paragraph: the relation and its scores, what happened to the sentences, the changed facts."""
     scores = ", ".join(f"{name} {score:.2f}" for name, score in value.scores.items())
     if value.relation is None:
-        opening = f"Not near-duplicates: the two articles share too little to be copies or rewrites ({scores})."
+        opening = f"Not near-duplicates: no relation passes verification ({scores})."
     else:
         opening = f"{value.relation.capitalize()} ({scores})."
     sentences_a, sentences_b = len(value.sentences_a), len(value.sentences_b)
     counts = (
-        f"Of A's {sentences_a} sentences, {value.verbatim} kept verbatim, {value.reworded} reworded and "
-        f"{len(value.only_a)} dropped; B ({sentences_b} sentences) adds {len(value.only_b)}. "
+        f"Of A's {_sentences(sentences_a)}, {value.verbatim} kept verbatim, {value.reworded} reworded and "
+        f"{len(value.only_a)} dropped; B ({_sentences(sentences_b)}) adds {len(value.only_b)}. "
         f"{value.kept:.0%} of A's words survive in B."
     )
     facts = f"Facts only in A: {_fact_list(value.facts.only_a)}. Facts only in B: {_fact_list(value.facts.only_b)}."
     if value.facts.changed:
         facts += " Changed: " + "; ".join(f"{c.a.text} -> {c.b.text}" for c in value.facts.changed) + "."
     return f"{opening} {counts} {facts}"
+
+
+def _sentences(count: int) -> str:
+    return f"{count} sentence" if count == 1 else f"{count} sentences"
 
 
 def _fact_list(facts: tuple[Fact, ...]) -> str:
@@ -270,8 +274,8 @@ def _fact_list(facts: tuple[Fact, ...]) -> str:
 def render(value: Diff) -> list[Line]:
     """The diff for people, as styled lines; sentences are numbered from 1 (A1 is the first of A)."""
     lines: list[Line] = [
-        ((f"--- A {value.a} ({len(value.sentences_a)} sentences)", "strong"),),
-        ((f"+++ B {value.b} ({len(value.sentences_b)} sentences)", "strong"),),
+        ((f"--- A {value.a} ({_sentences(len(value.sentences_a))})", "strong"),),
+        ((f"+++ B {value.b} ({_sentences(len(value.sentences_b))})", "strong"),),
         ((summary(value), "plain"),),
         (),
         ((f"Aligned ({len(value.aligned)})", "strong"),),
