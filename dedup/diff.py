@@ -74,12 +74,12 @@ class Diff:
 
     @property
     def verbatim(self) -> int:
-        """Analysed of A kept word for word."""
+        """Sentences of A kept word for word."""
         return sum(len(group.a) for group in self.aligned if group.verbatim)
 
     @property
     def reworded(self) -> int:
-        """Analysed of A aligned with B but changed."""
+        """Sentences of A aligned with B but changed."""
         return sum(len(group.a) for group in self.aligned if not group.verbatim)
 
     @property
