@@ -28,6 +28,7 @@ lint: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python evaluation/run.py --data $(DATA)
+	$(BIN)/python evaluation/align.py --data $(DATA)
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -15,7 +15,8 @@ import click
 from . import __version__
 from .cluster import KEEP_RULES
 from .console import RichProgress, error, stderr, warn
-from .document import Problem
+from .diff import Diff, cluster_diffs, coloured, diff, diff_dict, plain, render
+from .document import Document, Problem
 from .evaluate import load_grouping, score
 from .reading import Fields, iter_documents
 from .report import FORMATS, cluster_records, render_table, write_records
@@ -89,6 +90,13 @@ def main() -> None:
     show_default=True,
     help="Verification: a rewrite's sentences must match at least this closely. Higher rejects more follow-ups.",
 )
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help='Also show each member\'s differences from its original: after the table, or as a "diff" key '
+    "in each member record (json, jsonl). Not with csv or tsv.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only.")
 @_never_crash_as_verdict
 def scan_command(
@@ -102,6 +110,7 @@ def scan_command(
     url_field: str,
     rewrite_score: float,
     min_sentences: float,
+    show_diff: bool,
     quiet: bool,
 ) -> None:
     """Cluster near-duplicates among the articles in PATHS (files, folders, or - for JSON Lines on stdin).
@@ -111,6 +120,9 @@ def scan_command(
     .json (an object or an array of objects) and .jsonl (one object per line).
     Folders are read recursively in sorted order; hidden files are skipped.
     """
+    if show_diff and fmt in ("csv", "tsv"):
+        error(f"--diff cannot go into {fmt} rows; use --format table, json or jsonl")
+        sys.exit(EXIT_TROUBLE)
     started = time.perf_counter()
     fields = Fields(text=text_field, id=id_field, date=date_field, title=title_field, url=url_field)
     problems: list[Problem] = []
@@ -131,10 +143,19 @@ def scan_command(
     records = cluster_records(result.clusters, documents)
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
+    diffs = [cluster_diffs(cluster, documents) for cluster in result.clusters] if show_diff else []
+    if diffs and fmt != "table":
+        for record, diffs_of_cluster in zip(records, diffs, strict=True):
+            for member, member_diff in zip(record["members"][1:], diffs_of_cluster, strict=True):
+                member["diff"] = diff_dict(member_diff)
     if fmt == "table":
         from rich.console import Console
 
         render_table(records, Console())
+        for diffs_of_cluster in diffs:
+            for member_diff in diffs_of_cluster:
+                click.echo()
+                _print_diff(member_diff)
     else:
         write_records(records, fmt, sys.stdout)
         sys.stdout.flush()
@@ -172,3 +193,61 @@ def evaluate_command(clusters: Path, gold: Path, as_json: bool) -> None:
             f"true {scores.true_pairs}\n"
             f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  f1 {scores.f1:.3f}  ari {scores.ari:.3f}"
         )
+
+
+def _print_diff(value: Diff) -> None:
+    """Colour on a terminal that allows it; marked-up plain text anywhere else (pipes, files, NO_COLOR)."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    lines = render(value)
+    if console.is_terminal and console.color_system is not None and not console.no_color:
+        console.print(coloured(lines), end="")
+    else:
+        sys.stdout.write(plain(lines))
+        sys.stdout.flush()
+
+
+@main.command("diff")
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="text: summary, aligned sentences with word changes, dropped and added sentences, facts. "
+    "json: the same as one JSON object.",
+)
+@_never_crash_as_verdict
+def diff_command(first: str, second: str, fmt: str) -> None:
+    """Show what B kept, reworded, dropped and added from A, and the facts found in only one of them.
+
+    \b
+    A and B are files as `dedup scan` reads them (.txt, .md, or a .json/.jsonl holding one record),
+    or - for one JSON record on stdin. Exit status as diff(1): 0 no differences, 1 differences, 2 trouble."""
+    documents = [_single_document(path) for path in (first, second)]
+    value = diff(documents[0], documents[1])
+    if fmt == "json":
+        click.echo(json.dumps(diff_dict(value), ensure_ascii=False, indent=2))
+    else:
+        _print_diff(value)
+    sys.exit(EXIT_OK if value.identical else EXIT_OVER_LIMIT)
+
+
+def _single_document(path: str) -> Document:
+    """The one article in `path`; anything else exits 2 with one line naming the file."""
+    problems: list[Problem] = []
+    documents = list(iter_documents([path], Fields(), problems.append))
+    for problem in problems:
+        if not problem.skipped:
+            warn(str(problem))
+    if len(documents) != 1:
+        skipped = [p for p in problems if p.skipped]
+        if skipped:
+            error(str(skipped[0]))
+        else:
+            error(f"{path}: holds {len(documents)} documents; diff compares one article with another")
+        sys.exit(EXIT_TROUBLE)
+    return documents[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -63,6 +63,11 @@ def clean(text: str) -> str:
 def words(normalized: str) -> list[str]:
     """Word tokens of normalised text; inner apostrophes, hyphens and dots stay (don't, al-asad, 8.1)."""
     return _WORD.findall(normalized)
+
+
+def word_spans(text: str) -> Iterator[re.Match[str]]:
+    """The tokens of `words`, found in text of any case, with their positions (for fact extraction)."""
+    return _WORD.finditer(text)
 
 
 def content_words(tokens: Iterable[str]) -> list[str]:
@@ -135,9 +140,12 @@ def sentences(text: str) -> list[str]:
 SENTENCE_MATCH = 0.4  # Dice overlap of content words at which two sentences say the same thing
 
 
-def sentence_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> np.ndarray:
+def sentence_similarity(
+    a: Sequence[Sequence[str]], b: Sequence[Sequence[str]], weights: Mapping[str, float] | None = None
+) -> np.ndarray:
     """Dice overlap of content-word sets for every sentence pair (rows: a, columns: b), as one matrix
-    product; pairs sharing fewer than two words score 0 (one shared name is not the same statement)."""
+    product; pairs sharing fewer than two words score 0 (one shared name is not the same statement).
+    With `weights`, each word counts its weight instead of 1 (words missing from it count 1)."""
     vocabulary: dict[str, int] = {}
     for sentence in (*a, *b):
         for term in sentence:
@@ -145,8 +153,13 @@ def sentence_similarity(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) 
     incidence_a = _incidence(a, vocabulary)
     incidence_b = _incidence(b, vocabulary)
     shared = incidence_a @ incidence_b.T
+    overlap = shared
+    if weights is not None:
+        weight = np.array([weights.get(term, 1.0) for term in vocabulary], dtype=np.float32)
+        overlap = (incidence_a * weight) @ incidence_b.T
+        incidence_a, incidence_b = incidence_a * weight, incidence_b * weight
     sizes = incidence_a.sum(axis=1)[:, None] + incidence_b.sum(axis=1)[None, :]
-    dice = np.where(sizes > 0, 2 * shared / np.maximum(sizes, 1), 0.0)
+    dice = np.where(sizes > 0, 2 * overlap / np.maximum(sizes, 1e-9), 0.0)
     return np.where(shared >= 2, dice, 0.0)
 
 

@@ -1,0 +1,302 @@
+"""Facts of an article (names, dates, numbers and quantities) and the ones found in only one of two articles.
+
+The rules, in the order they are applied to each sentence (a span taken by one rule is not seen by the next):
+
+date    a month name (January, or Jan./Feb./... Sept.) with a day before or after it and/or a year
+        ("January 2022", "June 10", "10 June 2021", "Oct. 7, 2023"); "May" and "March" only with a day or
+        year; an ISO date (2021-06-10); a weekday (Friday); a year alone (1900-2099). Compared by their
+        canonical form ("october 7 2023" for "Oct. 7, 2023" and "2023-10-07"): "January 2022" and "2022"
+        are different facts.
+number  digits with their currency ($, US$, A$, £, €), scale (thousand, million, billion, trillion, or
+        bn, m, k right after the digits) and percent sign or word ("$2.5 billion", "£600m", "4.4%",
+        "11 percent", "469,000"), or a number word from two to ninety, hundred, thousand, dozen ("one" is
+        left out: it is mostly a pronoun). The word after the number is shown with it when it is a
+        lowercase word other than a stopword ("469,000 acres", "two drones"), but only the value is
+        compared: "$2.5 billion" = "$2,500 million", and "2 drones" and "two officials" share a figure.
+        Digits inside a word (Shahed-136) are not a number.
+name    a run of capitalised words with only spaces between them, or a dot ending an initial or an
+        abbreviation ("Erbil International Airport", "George W. Bush"); words prefixed al-, el-, bin-, ...
+        ("Abu Mahdi al-Muhandis") and inner "of", "the", "de", "bin", "van", "von" are allowed; stopwords
+        at its ends are dropped; it ends after a possessive ("Iraq's Al-Asad" gives "Iraq" and "Al-Asad")
+        and inside a hyphenated word at its first lowercase part ("Iran-backed" gives "Iran"); a letter
+        alone is not a name. A single capitalised word that opens a sentence or a quotation is a name
+        only when the same word is capitalised somewhere else in either article, not at an opening.
+        A name counts as present in the other article when every one of its words (possessives dropped,
+        hyphenated words split, light plural fold) appears there, in any case; "Iranian Foreign
+        Minister" is present in an article that says "pro-Iranian" and "foreign minister".
+
+A fact found several times is reported once, with every sentence it is in. Within a pair of aligned
+sentences, facts of the same kind found only in A and only in B are paired in order as changes
+("$2.11" -> "$1.63", "Friday" -> "Saturday").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from .text import STOPWORDS, normalize, stem, word_spans, words
+
+KINDS = ("name", "date", "number")
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH_NAMES = "January February March April May June July August September October November December".split()
+_AMBIGUOUS_MONTHS = frozenset({"may", "march", "mar"})  # verbs and nouns too: only with a day or year
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_MONTH = "|".join(sorted((m.capitalize() for m in _MONTHS), key=len, reverse=True))
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_DATE = re.compile(
+    rf"(?<![\w$£€])(?:(?P<day_before>{_DAY})\s+)?(?P<month>{_MONTH})\b\.?"
+    rf"(?:\s+(?P<day_after>{_DAY})\b)?(?:,?\s+(?P<year>{_YEAR})\b)?"
+    rf"|(?<![\w.\-])(?P<iso>{_YEAR}-[01]\d-[0-3]\d)\b"
+    rf"|\b(?P<weekday>{'|'.join(_WEEKDAYS)})\b"
+    rf"|(?<![\w$£€.,\-])(?P<lone_year>{_YEAR})\b(?![%.,]\d|\s?%|\s?percent)"
+)
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
+}  # fmt: skip
+_SCALE_WORDS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+_SCALES = {**_SCALE_WORDS, "bn": 10**9, "tn": 10**12, "m": 10**6, "k": 10**3}  # and $1.13bn, £600m
+_NUMBER = re.compile(
+    r"(?<![\w.\-])(?:(?P<currency>(?:US|A|C|NZ|HK)?\$|£|€)\s?)?"
+    r"(?:(?P<digits>(?>\d+(?:,\d{3})*(?:\.\d+)?))(?P<suffix>bn|tn|m|k)?|(?P<word>" + "|".join(_NUMBER_WORDS) + r"))\b"
+    r"(?:\s?(?P<scale>" + "|".join(_SCALE_WORDS) + r")\b)?"
+    r"(?:\s?(?P<percent>%|percent\b|per cent\b))?",
+    re.IGNORECASE,
+)
+_UNIT = re.compile(r"\s+([a-z][a-z\-]+)\b")
+
+_CONNECTORS = frozenset({"of", "the", "de", "bin", "van", "von", "al", "da", "du", "del", "la", "le"})
+_PREFIXED = re.compile(r"^(?:al|el|ul|bin|ibn|abd|abu|de|di|da|du|la|le|van|von)-[A-Z]")  # al-Sistani
+_OPENING = re.compile(r"[\"'(\[]\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: str  # one of KINDS
+    text: str  # as written in the article (first occurrence)
+    key: str  # what is compared: canonical date, value of a number, lower-case words of a name
+    sentences: tuple[int, ...]  # every sentence it is found in, ascending
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFacts:
+    """What one article contributes to a comparison; computed once per article."""
+
+    facts: tuple[Fact, ...]
+    starting: frozenset[str]  # names (keys) seen only as a capitalised word starting a sentence or quote
+    capitalised: frozenset[str]  # words seen capitalised elsewhere than at a start (lower case)
+    word_parts: frozenset[str]  # every word of the article, split at hyphens, folded like name keys
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    kind: str
+    a: Fact
+    b: Fact
+
+
+@dataclass(frozen=True, slots=True)
+class FactDiff:
+    only_a: tuple[Fact, ...]
+    only_b: tuple[Fact, ...]
+    changed: tuple[FactChange, ...]  # pairs taken from only_a and only_b, found in aligned sentences
+
+
+def extract(sentences: Sequence[str]) -> ArticleFacts:
+    """The facts of an article given as its sentences (cleaned text, case kept)."""
+    found: dict[tuple[str, str], tuple[str, list[int]]] = {}
+    starting: set[str] = set()
+    capitalised: set[str] = set()
+    for index, sentence in enumerate(sentences):
+        masked = sentence
+        for kind, pattern, describe in (("date", _DATE, _date), ("number", _NUMBER, _number)):
+            for match in pattern.finditer(masked):
+                described = describe(match, masked)
+                if described is None:
+                    continue
+                text, key = described
+                _add(found, kind, text, key, index)
+                # Masked with a non-word character, so a name run never spans a date or a number.
+                masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+        for run, at_start in _name_runs(masked):
+            key = name_key(run)
+            if not key:
+                continue
+            if at_start and len(run.split()) == 1:
+                starting.add(key)
+            else:
+                capitalised.update(key.split())
+            _add(found, "name", run, key, index)
+    always_starting = frozenset(starting - capitalised)
+    facts = tuple(Fact(kind, text, key, tuple(sorted(set(where)))) for (kind, key), (text, where) in found.items())
+    text_words = {word for sentence in sentences for word in words(normalize(sentence))}
+    word_parts = frozenset(part for word in text_words for part in _parts(word))
+    return ArticleFacts(facts, always_starting, frozenset(capitalised), word_parts)
+
+
+def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:
+    """Facts of A missing from B and of B missing from A (rules in the module docstring); `links` are the
+    aligned sentence groups (indices in A, indices in B), where facts on both sides are paired as changes."""
+    capitalised = a.capitalised | b.capitalised
+    only_a = _missing(a, b, capitalised)
+    only_b = _missing(b, a, capitalised)
+    changed = []
+    paired_a: set[Fact] = set()
+    paired_b: set[Fact] = set()
+    for rows, columns in links:
+        for kind in KINDS:
+            left = [f for f in only_a if f.kind == kind and f not in paired_a and set(f.sentences) & set(rows)]
+            right = [f for f in only_b if f.kind == kind and f not in paired_b and set(f.sentences) & set(columns)]
+            for fact_a, fact_b in zip(left, right, strict=False):
+                changed.append(FactChange(kind, fact_a, fact_b))
+                paired_a.add(fact_a)
+                paired_b.add(fact_b)
+    return FactDiff(only_a, only_b, tuple(changed))
+
+
+def name_key(name: str) -> str:
+    """Lower-case words of a name without possessives: "Iraq's" and "iraq" have the same key."""
+    return " ".join(re.sub(r"'s?$", "", word) for word in words(normalize(name)))
+
+
+def _missing(side: ArticleFacts, other: ArticleFacts, capitalised: frozenset[str]) -> tuple[Fact, ...]:
+    other_keys = {(f.kind, f.key) for f in other.facts if f.kind != "name"}
+    missing = []
+    for fact in side.facts:
+        if fact.kind == "name":
+            if fact.key in side.starting and fact.key not in capitalised:
+                continue  # a capitalised sentence opening, not a name
+            if all(part in other.word_parts for word in fact.key.split() for part in _parts(word)):
+                continue
+        elif (fact.kind, fact.key) in other_keys:
+            continue
+        missing.append(fact)
+    missing.sort(key=lambda f: f.sentences[0])
+    return tuple(missing)
+
+
+def _add(found: dict[tuple[str, str], tuple[str, list[int]]], kind: str, text: str, key: str, index: int) -> None:
+    if (kind, key) in found:
+        found[(kind, key)][1].append(index)
+    else:
+        found[(kind, key)] = (text, [index])
+
+
+def _parts(word: str) -> list[str]:
+    return [stem(part) for part in re.split(r"[\-']", re.sub(r"'s?$", "", word)) if part]
+
+
+def _date(match: re.Match[str], sentence: str) -> tuple[str, str] | None:
+    if match.group("iso"):
+        year, month, day = match.group("iso").split("-")
+        return match.group("iso"), f"{_MONTH_NAMES[int(month) - 1].lower()} {int(day)} {year}"
+    if match.group("weekday"):
+        return match.group("weekday"), match.group("weekday").lower()
+    if match.group("lone_year"):
+        return match.group("lone_year"), match.group("lone_year")
+    month = match.group("month").lower()
+    day = match.group("day_before") or match.group("day_after")
+    year = match.group("year")
+    if month in _AMBIGUOUS_MONTHS and not (day or year):
+        return None
+    key = " ".join(
+        part for part in (_MONTH_NAMES[_MONTHS[month] - 1].lower(), day and re.sub(r"\D", "", day), year) if part
+    )
+    return match.group(0).strip(), key
+
+
+def _number(match: re.Match[str], sentence: str) -> tuple[str, str] | None:
+    digits, word = match.group("digits"), match.group("word")
+    if word and word.lower() == "hundred" and not match.group("currency"):
+        return None  # "hundreds", "a hundred": a size, not a figure
+    try:
+        value = Decimal(digits.replace(",", "")) if digits else Decimal(_NUMBER_WORDS[word.lower()])
+    except InvalidOperation:
+        return None
+    for scale in (match.group("suffix"), match.group("scale")):
+        if scale:
+            value *= _SCALES[scale.lower()]
+    currency = (match.group("currency") or "").upper()
+    percent = "%" if match.group("percent") else ""
+    text = match.group(0).strip()
+    if not percent and not match.group("suffix"):
+        unit = _UNIT.match(sentence, match.end())
+        if unit and unit.group(1) not in STOPWORDS and unit.group(1) not in _SCALES:
+            text = f"{text} {unit.group(1)}"
+    return text, f"{currency}{format(value.normalize(), 'f')}{percent}"
+
+
+def _name_runs(sentence: str) -> list[tuple[str, bool]]:
+    """Runs of capitalised words (see the module docstring) and whether each starts a sentence or quote."""
+    runs: list[tuple[str, bool]] = []
+    current: list[tuple[int, int]] = []  # spans of the run's words
+    at_start = False
+
+    def close() -> None:
+        while current and _is_filler(sentence[current[-1][0] : current[-1][1]]):
+            current.pop()
+        if current and not (len(current) == 1 and current[0][1] - current[0][0] == 1):  # a letter alone: "B"
+            runs.append((re.sub(r"'s?$", "", sentence[current[0][0] : current[-1][1]]), at_start))
+        current.clear()
+
+    previous_end = 0
+    for position, match in enumerate(word_spans(sentence)):
+        token = match.group(0)
+        gap = sentence[previous_end : match.start()]
+        previous_end = match.end()
+        if current and gap.strip() not in ("", "."):
+            close()  # a dot inside a sentence ends an abbreviation or initial: "George W. Bush", "Mr. Smith"
+        name = _capitalised_part(token)
+        if name is None:
+            if current and token in _CONNECTORS:
+                current.append(match.span())
+            else:
+                close()
+            continue
+        if not current:
+            if _is_filler(name):
+                continue
+            at_start = position == 0 or bool(_OPENING.search(gap))
+        current.append((match.start(), match.start() + len(name)))
+        if len(name) < len(token) or re.search(r"'s?$", name):
+            close()  # "Iraq's Al-Asad", "Iran-backed militias": the name ends inside this word
+    close()
+    return runs
+
+
+def _capitalised_part(token: str) -> str | None:
+    """The capitalised leading part of a word ("Iran-backed" -> "Iran", "al-Sistani", "Shahed-136"),
+    or None when the word does not start with a capital."""
+    if not (token[0].isupper() or _PREFIXED.match(token)):
+        return None
+    parts = token.split("-")
+    kept = [parts[0]]
+    for part in parts[1:]:
+        if not (part[:1].isupper() or part[:1].isdigit()):
+            break
+        kept.append(part)
+    return "-".join(kept)
+
+
+def _is_filler(word: str) -> bool:
+    """Connectors and stopwords cannot start or end a name; acronyms (US, IT) are not stopwords."""
+    return word in _CONNECTORS or (word.lower() in STOPWORDS and not (len(word) > 1 and word.isupper()))

@@ -1,0 +1,124 @@
+"""Fact extraction rules and the comparison of two articles' facts."""
+
+from __future__ import annotations
+
+from dedup.facts import FactDiff, compare, extract
+
+
+def facts_of(*sentences: str) -> dict[str, set[str]]:
+    by_kind: dict[str, set[str]] = {}
+    for fact in extract(list(sentences)).facts:
+        by_kind.setdefault(fact.kind, set()).add(fact.text)
+    return by_kind
+
+
+def difference(a: list[str], b: list[str], links: tuple = ()) -> FactDiff:
+    return compare(extract(a), extract(b), links)
+
+
+def texts(facts: tuple) -> set[str]:
+    return {fact.text for fact in facts}
+
+
+def test_dates_with_month_day_and_year() -> None:
+    found = facts_of("In January 2022 a drone attack was foiled; on June 10 and on 3 May 2021 others followed.")
+    assert found["date"] == {"January 2022", "June 10", "3 May 2021"}
+
+
+def test_month_abbreviations_iso_dates_weekdays_and_years() -> None:
+    found = facts_of("It began on Oct. 7, 2023 (logged 2024-01-09) on a Saturday, as in 2019.")
+    assert found["date"] == {"Oct. 7, 2023", "2024-01-09", "Saturday", "2019"}
+
+
+def test_the_same_date_written_two_ways_is_one_fact() -> None:
+    (fact,) = extract(["It began on Oct. 7, 2023.", "The log says 2023-10-07."]).facts
+    assert (fact.kind, fact.key, fact.sentences) == ("date", "october 7 2023", (0, 1))
+
+
+def test_may_is_a_date_only_with_a_day_or_year() -> None:
+    assert "date" not in facts_of("Officials said the militias May strike again.")
+    assert facts_of("There was an attack on Al-Asad in May 2021.")["date"] == {"May 2021"}
+
+
+def test_dates_compare_by_canonical_form() -> None:
+    same = difference(["The summit opened on Oct. 7, 2023."], ["The summit opened on 7 October 2023."])
+    assert same.only_a == () and same.only_b == ()
+    other = difference(["The summit opened in January 2022."], ["The summit opened in 2022."])
+    assert texts(other.only_a) == {"January 2022"}
+    assert texts(other.only_b) == {"2022"}
+
+
+def test_numbers_with_currency_scale_percent_and_unit() -> None:
+    found = facts_of("Profits rose 4.4% to $2.5 billion, or £600m, and 469,000 acres burned.")
+    assert found["number"] == {"4.4%", "$2.5 billion", "£600m", "469,000 acres"}
+
+
+def test_numbers_compare_by_value() -> None:
+    same = difference(
+        ["Sales rose 11 percent to $2.5 billion and two drones were seen."],
+        ["Sales rose 11% to $2,500 million as 2 drones were seen."],
+    )
+    assert same.only_a == () and same.only_b == ()
+    changed = difference(["The stock rose $2.11 to close at $21.51."], ["The stock rose $1.63 to close at $21.51."])
+    assert texts(changed.only_a) == {"$2.11"} and texts(changed.only_b) == {"$1.63"}
+
+
+def test_digits_inside_names_are_not_numbers() -> None:
+    found = facts_of("Iran exported the Shahed-136 to Russia.")
+    assert "number" not in found
+    assert "Shahed-136" in found["name"]
+
+
+def test_names_are_runs_of_capitalised_words() -> None:
+    found = facts_of(
+        "The militias targeted US forces at Erbil International Airport, said Grand Ayatollah Ali al-Sistani."
+    )
+    assert found["name"] == {"US", "Erbil International Airport", "Grand Ayatollah Ali al-Sistani"}
+
+
+def test_names_split_after_possessives_and_keep_inner_connectors() -> None:
+    found = facts_of("The drones targeted Iraq's Al-Asad base, the Bank of England said.")
+    assert found["name"] == {"Iraq", "Al-Asad", "Bank of England"}
+
+
+def test_a_letter_alone_is_not_a_name_but_an_initial_is_part_of_one() -> None:
+    assert facts_of("The probability of B given that George W. Bush won.")["name"] == {"George W. Bush"}
+
+
+def test_hyphenated_adjective_gives_its_capitalised_part() -> None:
+    assert facts_of("He met Iran-backed militias in the north.")["name"] == {"Iran"}
+
+
+def test_capitalised_sentence_opening_is_a_name_only_when_capitalised_elsewhere() -> None:
+    diff = difference(["Drones can be shot down.", "Reuters said it.", "A report by Reuters."], ["Nothing here."])
+    assert "Drones" not in texts(diff.only_a)
+    assert "Reuters" in texts(diff.only_a)
+
+
+def test_name_is_present_when_all_its_words_are_in_the_other_article() -> None:
+    diff = difference(
+        ["The Iranian Foreign Minister travelled to Qatar."],
+        ["Iran's foreign minister, a pro-Iranian figure, went to Qatar."],
+    )
+    assert diff.only_a == ()
+    missing = difference(["Militias attacked Erbil International Airport."], ["Militias attacked an airport."])
+    assert texts(missing.only_a) == {"Erbil International Airport"}
+
+
+def test_each_fact_is_reported_once_with_all_its_sentences() -> None:
+    diff = difference(["In June 2021 strikes hit Syria.", "In June 2021 drones were seen."], ["Strikes hit Syria."])
+    (fact,) = diff.only_a
+    assert (fact.text, fact.sentences) == ("June 2021", (0, 1))
+
+
+def test_facts_in_aligned_sentences_pair_up_as_changes() -> None:
+    a = ["The fire destroyed 491 homes on Friday in Oregon."]
+    b = ["The fire destroyed 419 homes on Saturday in Oregon."]
+    diff = difference(a, b, links=(((0,), (0,)),))
+    assert {(c.kind, c.a.text, c.b.text) for c in diff.changed} == {
+        ("number", "491 homes", "419 homes"),
+        ("date", "Friday", "Saturday"),
+    }
+    unlinked = difference(a, b)
+    assert unlinked.changed == ()
+    assert texts(unlinked.only_a) == {"491 homes", "Friday"}
