@@ -1,4 +1,4 @@
-"""Read documents from files, folders, JSON, JSON Lines and stdin.
+"""Read documents from files, folders, JSON, JSON Lines, HTML pages, WARC archives and stdin.
 
 Reading never raises for bad input: each problem is handed to `on_problem` and the rest goes on.
 """
@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from .document import Document, Problem
+from .web import HTML_SUFFIXES, html_document, is_warc, iter_warc
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 JSON_SUFFIXES = frozenset({".json"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
-READABLE_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES
+READABLE_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIXES
 
 # The fixtures (and many scrapers' dumps) put " date YYYY-MM-DD" before the text.
 _DATE_PREFIX = re.compile(r"\A\ufeff?\s*date[ :]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?")
@@ -45,7 +46,9 @@ def iter_documents(
     sources: Iterable[str], fields: Fields = Fields(), on_problem: ProblemSink = lambda p: None
 ) -> Iterator[Document]:
     """Documents from each source in order: a file, a folder (recursive, sorted, hidden entries skipped),
-    or `-` for JSON Lines on stdin. Duplicate ids are renamed `id#2`, `id#3`, ... and reported."""
+    or `-` for JSON Lines on stdin. Files are read by suffix: .txt/.md text, .json, .jsonl/.ndjson,
+    .html/.htm pages, .warc/.warc.gz archives; a file named explicitly with another suffix is read as text.
+    Duplicate ids are renamed `id#2`, `id#3`, ... and reported."""
     seen: dict[str, int] = {}
     for source in sources:
         for document in _iter_source(source, fields, on_problem):
@@ -83,13 +86,17 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 def _iter_file(path: Path, fields: Fields, on_problem: ProblemSink, explicit: bool) -> Iterator[Document]:
     suffix = path.suffix.lower()
-    if suffix not in READABLE_SUFFIXES and not explicit:
-        return  # folders hold images, scripts and such; only named files are read whatever they are called
     name = str(path)
+    warc = is_warc(name)
+    if suffix not in READABLE_SUFFIXES and not warc and not explicit:
+        return  # folders hold images, scripts and such; only named files are read whatever they are called
     try:
         with path.open("rb") as handle:
             if suffix in JSONL_SUFFIXES:
                 yield from _iter_jsonl_stream(handle, name, fields, on_problem)
+                return
+            if warc:
+                yield from iter_warc(handle, name, on_problem, size=os.fstat(handle.fileno()).st_size)
                 return
             data = handle.read()
     except OSError as error:
@@ -97,6 +104,11 @@ def _iter_file(path: Path, fields: Fields, on_problem: ProblemSink, explicit: bo
         return
     if suffix in JSON_SUFFIXES:
         yield from _iter_json(data, name, fields, on_problem)
+        return
+    if suffix in HTML_SUFFIXES:
+        page = html_document(name, data, name, on_problem)
+        if page is not None:
+            yield page
         return
     text = decode(data, name, on_problem)
     if text is None:
@@ -151,6 +163,15 @@ def _iter_json(data: bytes, name: str, fields: Fields, on_problem: ProblemSink) 
 
 
 def _iter_jsonl_stream(stream: IO[bytes], name: str, fields: Fields, on_problem: ProblemSink) -> Iterator[Document]:
+    for _, document in iter_jsonl_records(stream, name, fields, on_problem):
+        yield document
+
+
+def iter_jsonl_records(
+    stream: IO[bytes], name: str, fields: Fields, on_problem: ProblemSink
+) -> Iterator[tuple[int, Document]]:
+    """(line number, document) for each readable line of a JSON Lines stream, numbered from 1 as
+    iterating the stream splits it, so a second pass over the same bytes finds the same lines."""
     for number, raw in enumerate(stream, start=1):
         where = f"{name}:{number}"
         if not raw.strip():
@@ -165,7 +186,15 @@ def _iter_jsonl_stream(stream: IO[bytes], name: str, fields: Fields, on_problem:
             continue
         document = record_document(record, where, fields, on_problem)
         if document is not None:
-            yield document
+            yield number, document
+
+
+def paths_from(stream: IO[bytes], null: bool = False) -> list[str]:
+    """The paths listed in `stream`, one per line or NUL-terminated; empty entries are dropped.
+    Bytes become str as the file system would (os.fsdecode), so any name `find -print0` gives works."""
+    data = stream.read()
+    entries = data.split(b"\0") if null else [line.removesuffix(b"\r") for line in data.split(b"\n")]
+    return [os.fsdecode(entry) for entry in entries if entry]
 
 
 def record_document(record: Any, where: str, fields: Fields, on_problem: ProblemSink) -> Document | None:

@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
+from dedup.reading import iter_documents
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-ORIGINAL = FIXTURES / "000_17b3f1f5e5e89abc.txt"
-REWRITE = FIXTURES / "001_9ae0e7afe3f252b5.txt"
+ORIGINAL = FIXTURES / "000_17b3f1f5e5e89abc.txt"  # Al-Asad drones, 2023-10-18
+REWRITE = FIXTURES / "001_9ae0e7afe3f252b5.txt"  # the same story rewritten, 2023-11-07
+STORM_PAGE = FIXTURES / "html" / "harbour-storm-closes-port.html"
+LIBRARY_PAGE = FIXTURES / "html" / "riverside-library-reopens.htm"
+CRAWL = FIXTURES / "warc" / "valley-times-crawl.warc.gz"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
@@ -65,3 +72,51 @@ month show a further rise in core inflation.
 
 The decision was backed by five of the seven members of the rate-setting committee. Two members voted
 to keep the rate unchanged, citing signs of a slowdown in consumer spending and in the housing market."""
+
+
+def seed_text(path: Path) -> str:
+    """A seed fixture's article text, without its leading date line."""
+    return next(iter_documents([str(path)])).text
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """Six articles in two clusters.
+    Cluster 1, original a.txt: `copy of a.txt` (exact, dated later) and b.txt (rewrite).
+    Cluster 2, original harbour-storm-closes-port.html: `storm (syndicated copy).txt` (near-copy).
+    riverside-library-reopens.htm is in no cluster. Two names hold spaces, for xargs -0."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(ORIGINAL, folder / "a.txt")
+    shutil.copy(REWRITE, folder / "b.txt")
+    (folder / "copy of a.txt").write_text("date 2023-10-25\n" + seed_text(ORIGINAL), encoding="utf-8")
+    shutil.copy(STORM_PAGE, folder / STORM_PAGE.name)
+    shutil.copy(LIBRARY_PAGE, folder / LIBRARY_PAGE.name)
+    storm = next(iter_documents([str(STORM_PAGE)])).text
+    edited = storm.replace("at least two days", "at least three days").replace("Fishermen in the old", "Local")
+    assert edited != storm
+    (folder / "storm (syndicated copy).txt").write_text(
+        f"date 2023-10-19\n{edited}\n\nReporting by Coast Wire staff.\n", encoding="utf-8"
+    )
+    return folder
+
+
+@pytest.fixture
+def corpus_jsonl(tmp_path: Path) -> Path:
+    """JSON Lines: a (original), b (rewrite of a), c (exact copy of a), u (unique), with odd spacing and
+    non-ASCII kept as written, a record without text on line 2 and a malformed line 5."""
+    original, rewrite = seed_text(ORIGINAL), seed_text(REWRITE)
+    library = next(iter_documents([str(LIBRARY_PAGE)])).text
+    lines = [
+        json.dumps({"id": "a", "date": "2023-10-18", "text": original}),
+        json.dumps({"id": "no-text", "date": "2023-10-18", "body": "the text is under another key"}),
+        '{"id": "b",   "date":"2023-11-07", "text":' + json.dumps(rewrite) + "  }",
+        json.dumps({"id": "c", "date": "2023-10-20", "text": original}, ensure_ascii=False),
+        "{not json",
+        json.dumps(
+            {"id": "u", "date": "2024-03-02", "text": library, "source": "Millbrook Gazette"}, ensure_ascii=False
+        ),
+    ]
+    path = tmp_path / "corpus.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
+    return path

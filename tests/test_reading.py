@@ -25,6 +25,10 @@ def test_fixtures_have_dates_and_the_date_line_is_not_text() -> None:
     assert [(Path(d.id).name, d.date) for d in documents] == [
         ("000_17b3f1f5e5e89abc.txt", "2023-10-18"),
         ("001_9ae0e7afe3f252b5.txt", "2023-11-07"),
+        ("harbour-storm-closes-port.html", "2023-10-18"),
+        ("riverside-library-reopens.htm", "2024-03-02"),
+        ("council-approves-protected-bike-lanes", "2024-05-14"),  # WARC records: the id is the target URI
+        ("north-valley-robotics-team-wins-regional", "2024-05-20"),
     ]
     assert all(not d.text.lstrip().startswith("date") for d in documents)
     assert documents[0].text.startswith("The US military in Iraq")
