@@ -5,25 +5,32 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from . import __version__
 from .cluster import KEEP_RULES
+from .config import KEYS as SETTING_KEYS
+from .config import ConfigError, Settings, load_settings
 from .console import RichProgress, error, stderr, warn
 from .diff import Diff, cluster_diffs, coloured, diff, diff_dict, plain, render
 from .document import Document, Problem
 from .evaluate import load_grouping, score
-from .reading import Fields, iter_documents
-from .report import FORMATS, cluster_records, render_table, write_records
-from .scan import ScanOptions, scan
-from .verify import Thresholds
+from .filtering import copy_lines, read_corpus, roles_by_line, spool
+from .gate import BaselineError, check, load_baseline, summary
+from .reading import Fields, iter_documents, paths_from
+from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
+from .scan import ScanResult, scan
+from .verify import RELATIONS, Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
+CI_LOG_CLUSTERS = 10  # check lists this many offending clusters on stderr; --report has them all
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,95 +62,209 @@ def main() -> None:
     Exit codes: 0 success, 1 duplicates over a limit, 2 usage error or trouble."""
 
 
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying `decorators` in the order listed, so --help lists them in that order."""
+
+    def apply(command: F) -> F:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+_input_options = _options(
+    click.argument("paths", nargs=-1),
+    click.option(
+        "--files-from",
+        type=click.Path(exists=True, dir_okay=False, allow_dash=True),
+        help="Also read the paths listed in FILE (- for stdin), one per line.",
+    ),
+    click.option(
+        "-0",
+        "--null",
+        is_flag=True,
+        help="NUL, not newline, ends each path that --files-from reads and --format paths prints.",
+    ),
+)
+"""PATHS, --files-from and -0: where a scan's documents come from."""
+
+_scan_options = _options(
+    click.option(
+        "--config",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="Settings file to use instead of the dedup.toml or pyproject.toml [tool.dedup] found from here.",
+    ),
+    click.option(
+        "--keep",
+        type=click.Choice(KEEP_RULES),
+        default="earliest",
+        show_default=True,
+        help="Which member is the original: earliest date (ties: longest, then input order), longest, or first read.",
+    ),
+    click.option("--text-field", default="text", show_default=True, help="JSON key holding the article text."),
+    click.option("--id-field", default="id", show_default=True, help="JSON key holding the document id."),
+    click.option("--date-field", default="date", show_default=True, help="JSON key holding the date (YYYY-MM-DD...)."),
+    click.option("--title-field", default="title", show_default=True, help="JSON key holding the title."),
+    click.option("--url-field", default="url", show_default=True, help="JSON key holding the URL."),
+    click.option(
+        "--rewrite-score",
+        type=click.FloatRange(0, 2),
+        default=Thresholds.rewrite_score,
+        show_default=True,
+        help="Verification: terms + bigrams at or above this makes a pair a rewrite. Lower finds more, less surely.",
+    ),
+    click.option(
+        "--min-sentences",
+        type=click.FloatRange(0, 1),
+        default=Thresholds.rewrite_sentences,
+        show_default=True,
+        help="Verification: a rewrite's sentences must match at least this closely. Higher rejects more follow-ups.",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only."),
+)
+"""The options of every command that scans (scan, check, filter); all but -q can also live in a settings file."""
+
+
+def _settings(ctx: click.Context) -> Settings:
+    """Defaults, then the settings file, then the flags given on this command line: built once, here."""
+    given = {
+        name.replace("_", "-"): value
+        for name, value in ctx.params.items()
+        if name.replace("_", "-") in SETTING_KEYS
+        and ctx.get_parameter_source(name) not in (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+    }
+    try:
+        return load_settings(given, ctx.params.get("config"))
+    except ConfigError as problem:
+        error(str(problem))
+        sys.exit(EXIT_TROUBLE)
+
+
+def _sources(paths: tuple[str, ...], files_from: str | None, null: bool) -> list[str]:
+    sources = list(paths)
+    if files_from is not None:
+        if files_from == "-" and "-" in paths:
+            raise click.UsageError("stdin cannot hold both documents (-) and the list of paths (--files-from -).")
+        if files_from == "-":
+            sources += paths_from(sys.stdin.buffer, null)
+        else:
+            try:
+                with open(files_from, "rb") as listing:
+                    sources += paths_from(listing, null)
+            except OSError as problem:
+                error(f"cannot read {files_from}: {problem.strerror or problem}")
+                sys.exit(EXIT_TROUBLE)
+        if not sources:
+            error(f"no paths in {'stdin' if files_from == '-' else files_from}")
+            sys.exit(EXIT_TROUBLE)
+    if not sources:
+        raise click.UsageError("Give PATHS to read, or --files-from FILE.")
+    return sources
+
+
+@dataclass
+class _Run:
+    documents: list[Document]
+    result: ScanResult
+    skipped: int
+    started: float
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.documents)} documents read, {self.skipped} skipped, {len(self.result.clusters)} clusters, "
+            f"{self.result.duplicates} duplicates, {self.result.candidates} candidate pairs, "
+            f"{time.perf_counter() - self.started:.2f}s"
+        )
+
+
+class _Problems:
+    """Warns about each reading problem as it comes (unless quiet) and counts the inputs skipped."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.skipped = 0
+
+    def __call__(self, problem: Problem) -> None:
+        self.skipped += problem.skipped
+        if not self.quiet:
+            warn(str(problem))
+
+    def require(self, documents: Sequence[Document], where: str) -> None:
+        if not documents:
+            error(f"no readable documents in {where}" + (f" ({self.skipped} skipped)" if self.skipped else ""))
+            sys.exit(EXIT_TROUBLE)
+
+
+def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _Run:
+    started = time.perf_counter()
+    problems = _Problems(quiet)
+    documents = list(iter_documents(sources, settings.fields, problems))
+    problems.require(documents, ", ".join(sources) if len(sources) <= 3 else f"the {len(sources)} paths given")
+    result = scan(documents, settings.scan, RichProgress(enabled=None if not quiet else False))
+    return _Run(documents, result, problems.skipped, started)
+
+
 @main.command("scan")
-@click.argument("paths", nargs=-1, required=True)
+@_input_options
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
     default=None,
-    help="Output format. Default: table on a terminal, jsonl otherwise.",
+    help="Output format. Default: table on a terminal, jsonl otherwise. "
+    "paths: one document id (a file's path) per line, for xargs.",
 )
 @click.option(
-    "--keep",
-    type=click.Choice(KEEP_RULES),
-    default="earliest",
-    show_default=True,
-    help="Which member is the original: earliest date (ties: longest, then input order), longest, or first read.",
-)
-@click.option("--text-field", default="text", show_default=True, help="JSON key holding the article text.")
-@click.option("--id-field", default="id", show_default=True, help="JSON key holding the document id.")
-@click.option("--date-field", default="date", show_default=True, help="JSON key holding the date (YYYY-MM-DD...).")
-@click.option("--title-field", default="title", show_default=True, help="JSON key holding the title.")
-@click.option("--url-field", default="url", show_default=True, help="JSON key holding the URL.")
-@click.option(
-    "--rewrite-score",
-    type=click.FloatRange(0, 2),
-    default=Thresholds.rewrite_score,
-    show_default=True,
-    help="Verification: terms + bigrams at or above this makes a pair a rewrite. Lower finds more, less surely.",
-)
-@click.option(
-    "--min-sentences",
-    type=click.FloatRange(0, 1),
-    default=Thresholds.rewrite_sentences,
-    show_default=True,
-    help="Verification: a rewrite's sentences must match at least this closely. Higher rejects more follow-ups.",
+    "--select",
+    type=click.Choice(SELECTIONS),
+    default=None,
+    help="With --format paths: duplicates (default), originals, or unique (every document that is not a "
+    "duplicate: what a deduplication keeps).",
 )
 @click.option(
     "--diff",
     "show_diff",
     is_flag=True,
     help='Also show each member\'s differences from its original: after the table, or as a "diff" key '
-    "in each member record (json, jsonl). Not with csv or tsv.",
+    "in each member record (json, jsonl). Not with csv, tsv or paths.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only.")
+@_scan_options
+@click.pass_context
 @_never_crash_as_verdict
 def scan_command(
+    ctx: click.Context,
     paths: tuple[str, ...],
+    files_from: str | None,
+    null: bool,
     fmt: str | None,
-    keep: str,
-    text_field: str,
-    id_field: str,
-    date_field: str,
-    title_field: str,
-    url_field: str,
-    rewrite_score: float,
-    min_sentences: float,
+    select: str | None,
     show_diff: bool,
     quiet: bool,
+    **_: Any,
 ) -> None:
     """Cluster near-duplicates among the articles in PATHS (files, folders, or - for JSON Lines on stdin).
 
     \b
     Reads .txt and .md (whole file; a leading "date YYYY-MM-DD" line is the date),
-    .json (an object or an array of objects) and .jsonl (one object per line).
+    .json (an object or an array of objects), .jsonl (one object per line),
+    .html and .htm (the article's main text, title and date), and .warc / .warc.gz
+    (each HTML response record is a document; its id is the record's target URI).
     Folders are read recursively in sorted order; hidden files are skipped.
     """
-    if show_diff and fmt in ("csv", "tsv"):
-        error(f"--diff cannot go into {fmt} rows; use --format table, json or jsonl")
+    if select is not None and fmt != "paths":
+        raise click.UsageError("--select chooses what --format paths prints; add --format paths.")
+    if null and fmt != "paths" and files_from is None:
+        raise click.UsageError("-0 applies to --files-from and --format paths; add one of them or drop -0.")
+    if show_diff and fmt in ("csv", "tsv", "paths"):
+        error(f"--diff cannot go into {fmt} output; use --format table, json or jsonl")
         sys.exit(EXIT_TROUBLE)
-    started = time.perf_counter()
-    fields = Fields(text=text_field, id=id_field, date=date_field, title=title_field, url=url_field)
-    problems: list[Problem] = []
-
-    def on_problem(problem: Problem) -> None:
-        problems.append(problem)
-        if not quiet:
-            warn(str(problem))
-
-    documents = list(iter_documents(paths, fields, on_problem))
-    skipped = sum(p.skipped for p in problems)
-    if not documents:
-        error(f"no readable documents in {', '.join(paths)}" + (f" ({skipped} skipped)" if skipped else ""))
-        sys.exit(EXIT_TROUBLE)
-
-    options = ScanOptions(keep=keep, policy=Thresholds(rewrite_score=rewrite_score, rewrite_sentences=min_sentences))
-    result = scan(documents, options, RichProgress(enabled=None if not quiet else False))
-    records = cluster_records(result.clusters, documents)
+    settings = _settings(ctx)
+    run = _scan_sources(_sources(paths, files_from, null), settings, quiet)
+    records = cluster_records(run.result.clusters, run.documents)
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
-    diffs = [cluster_diffs(cluster, documents) for cluster in result.clusters] if show_diff else []
+    diffs = [cluster_diffs(cluster, run.documents) for cluster in run.result.clusters] if show_diff else []
     if diffs and fmt != "table":
         for record, diffs_of_cluster in zip(records, diffs, strict=True):
             for member, member_diff in zip(record["members"][1:], diffs_of_cluster, strict=True):
@@ -157,15 +278,124 @@ def scan_command(
                 click.echo()
                 _print_diff(member_diff)
     else:
-        write_records(records, fmt, sys.stdout)
+        roles = document_roles(run.result.clusters, run.documents) if fmt == "paths" else None
+        write_records(records, fmt, sys.stdout, roles=roles, select=select or "duplicates", end="\0" if null else "\n")
         sys.stdout.flush()
 
     if not quiet:
-        elapsed = time.perf_counter() - started
-        stderr.print(
-            f"{len(documents)} documents read, {skipped} skipped, {len(records)} clusters, "
-            f"{result.duplicates} duplicates, {result.candidates} candidate pairs, {elapsed:.2f}s"
-        )
+        stderr.print(run.summary(), soft_wrap=True)
+
+
+@main.command("check")
+@_input_options
+@click.option(
+    "--max-duplicate-rate",
+    type=click.FloatRange(0, 1),
+    help="Fail when duplicates / documents is over R (0.02 allows 2 in 100).",
+)
+@click.option("--max-clusters", type=click.IntRange(min=0), help="Fail when more than N clusters hold duplicates.")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Count only duplicates FILE does not already group together (the output of dedup scan --format json).",
+)
+@click.option(
+    "--relations",
+    help=f"Count only these relations, comma-separated: {','.join(RELATIONS)}. Default: all.",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the full report, every offending cluster worst first, as JSON to FILE.",
+)
+@_scan_options
+@click.pass_context
+@_never_crash_as_verdict
+def check_command(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    files_from: str | None,
+    null: bool,
+    report: Path | None,
+    quiet: bool,
+    **_: Any,
+) -> None:
+    """Fail when the duplicates among the articles in PATHS breach a policy: a gate for CI.
+
+    The policy is a duplicate rate (--max-duplicate-rate), a number of clusters (--max-clusters), or,
+    with neither, no duplicates at all. With --baseline, only new duplicates count. Limits can also be
+    set in dedup.toml or in pyproject.toml under [tool.dedup]; flags override them.
+
+    \b
+    Exit codes:
+      0  within the policy
+      1  policy breached: stderr lists the clusters that broke it, worst first
+      2  usage error or trouble: bad settings file, unreadable baseline,
+         no readable input, internal error
+    """
+    if null and files_from is None:
+        raise click.UsageError("-0 applies to --files-from; add it or drop -0.")
+    settings = _settings(ctx)
+    known = None
+    if settings.baseline is not None:
+        try:
+            known = load_baseline(settings.baseline)
+        except BaselineError as problem:
+            error(str(problem))
+            sys.exit(EXIT_TROUBLE)
+    run = _scan_sources(_sources(paths, files_from, null), settings, quiet)
+    outcome = check(cluster_records(run.result.clusters, run.documents), len(run.documents), settings.policy, known)
+    if report is not None:
+        try:
+            write_atomically(report, json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2) + "\n")
+        except OSError as problem:
+            error(f"cannot write report {report}: {problem.strerror or problem}")
+            sys.exit(EXIT_TROUBLE)
+    if not quiet:
+        stderr.print(run.summary(), soft_wrap=True)
+        for line in summary(outcome, clusters=CI_LOG_CLUSTERS):
+            stderr.print(line, markup=False, soft_wrap=True)
+        if len(outcome.offenders) > CI_LOG_CLUSTERS and report is None:
+            stderr.print("  (--report FILE lists them all)", markup=False)
+    ctx.exit(EXIT_OK if outcome.passed else EXIT_OVER_LIMIT)
+
+
+@main.command("filter")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option(
+    "--annotate",
+    is_flag=True,
+    help='Keep every record and add "dedup": {"cluster", "relation", "original"} to each instead.',
+)
+@_scan_options
+@click.pass_context
+@_never_crash_as_verdict
+def filter_command(ctx: click.Context, corpus: str, annotate: bool, quiet: bool, **_: Any) -> None:
+    """Copy the JSON Lines CORPUS (- for stdin) to stdout without its duplicates.
+
+    Originals and documents in no cluster are kept, in input order, each line byte for byte.
+    Lines that are not readable documents (malformed JSON, no text) are reported and left out.
+    """
+    settings = _settings(ctx)
+    started = time.perf_counter()
+    problems = _Problems(quiet)
+    name = "<stdin>" if corpus == "-" else corpus
+    try:
+        handle = spool(sys.stdin.buffer) if corpus == "-" else open(corpus, "rb")  # noqa: SIM115
+    except OSError as problem:
+        error(f"cannot read {corpus}: {problem.strerror or problem}")
+        sys.exit(EXIT_TROUBLE)
+    with handle:
+        documents, lines = read_corpus(handle, name, settings.fields, problems)
+        problems.require(documents, name)
+        result = scan(documents, settings.scan, RichProgress(enabled=None if not quiet else False))
+        roles = roles_by_line(document_roles(result.clusters, documents), lines)
+        handle.seek(0)
+        written = copy_lines(handle, roles, sys.stdout.buffer, annotate)
+        sys.stdout.buffer.flush()
+    if not quiet:
+        run = _Run(documents, result, problems.skipped, started)
+        stderr.print(f"{run.summary()}; {written} records written", soft_wrap=True)
 
 
 @main.command("evaluate")

@@ -85,6 +85,7 @@ def _path(value: Any) -> Path:
 KEYS: dict[str, Callable[[Any], Any]] = {
     "keep": _keep,
     "rewrite-score": _number(0, 2),
+    "min-sentences": _number(0, 1),
     "text-field": _text,
     "id-field": _text,
     "date-field": _text,
@@ -170,7 +171,10 @@ def _settings(values: Mapping[str, Any], source: Path | None) -> Settings:
     )
     scan = ScanOptions(
         keep=values.get("keep", ScanOptions.keep),
-        policy=Thresholds(rewrite_score=values.get("rewrite-score", Thresholds.rewrite_score)),
+        policy=Thresholds(
+            rewrite_score=values.get("rewrite-score", Thresholds.rewrite_score),
+            rewrite_sentences=values.get("min-sentences", Thresholds.rewrite_sentences),
+        ),
     )
     policy = Policy(
         max_duplicate_rate=values.get("max-duplicate-rate"),
