@@ -5,8 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
-from dedup.reading import iter_documents
+from dedup.cli import main
+from dedup.document import Document, Problem
+from dedup.reading import Fields, iter_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -16,6 +19,18 @@ STORM_PAGE = FIXTURES / "html" / "harbour-storm-closes-port.html"
 LIBRARY_PAGE = FIXTURES / "html" / "riverside-library-reopens.htm"
 CRAWL = FIXTURES / "warc" / "valley-times-crawl.warc.gz"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def run(*args: str | Path, input: str | bytes | None = None) -> Result:
+    """The dedup command line through click's CliRunner (stdout and stderr kept apart)."""
+    return CliRunner().invoke(main, [str(arg) for arg in args], input=input)
+
+
+def read(*sources: str | Path, fields: Fields | None = None) -> tuple[list[Document], list[Problem]]:
+    """The documents of `sources`, and the problems reading them reported."""
+    problems: list[Problem] = []
+    documents = list(iter_documents([str(s) for s in sources], fields or Fields(), problems.append))
+    return documents, problems
 
 
 def shared_corpus(name: str) -> Path:

@@ -8,16 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from dedup import cli
 from dedup.report import FLAT_COLUMNS
 
-from .conftest import FIXTURES, ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B
-
-
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(cli.main, list(args), input=input)
+from .conftest import FIXTURES, ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, run
 
 
 def test_scan_fixtures_finds_one_rewrite_cluster_in_jsonl() -> None:

@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from dedup.cli import main
+from .conftest import run
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 STORY = str(FIXTURES / "000_17b3f1f5e5e89abc.txt")
 REWRITE = str(FIXTURES / "001_9ae0e7afe3f252b5.txt")
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def test_diff_prints_marked_up_text_and_exits_1_when_articles_differ() -> None:

@@ -5,22 +5,15 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from pathlib import Path
 
 from dedup.document import Problem
-from dedup.reading import iter_documents, paths_from
+from dedup.reading import paths_from
 from dedup.web import iter_warc
 
-from .conftest import CRAWL, FIXTURES, LIBRARY_PAGE, STORM_PAGE
+from .conftest import CRAWL, FIXTURES, LIBRARY_PAGE, STORM_PAGE, read
 
 BIKE_LANES = "https://www.valleytimes.example/local/2024/05/14/council-approves-protected-bike-lanes"
 ROBOTICS = "https://www.valleytimes.example/schools/2024/05/20/north-valley-robotics-team-wins-regional"
-
-
-def read(*sources: str | Path) -> tuple[list, list[Problem]]:
-    problems: list[Problem] = []
-    documents = list(iter_documents([str(s) for s in sources], on_problem=problems.append))
-    return documents, problems
 
 
 def test_html_page_gives_article_text_title_date_and_url_without_site_chrome():

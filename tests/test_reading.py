@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from dedup.document import Problem
-from dedup.reading import Fields, iter_documents
+from dedup.reading import Fields
 
-from .conftest import FIXTURES
-
-
-def read(*sources: str | Path, fields: Fields | None = None) -> tuple[list, list[Problem]]:
-    problems: list[Problem] = []
-    documents = list(iter_documents([str(s) for s in sources], fields or Fields(), problems.append))
-    return documents, problems
+from .conftest import FIXTURES, read
 
 
 def test_fixtures_have_dates_and_the_date_line_is_not_text() -> None:
