@@ -136,7 +136,7 @@ def render_table(records: Sequence[dict[str, Any]], console: Console) -> None:
         return
     table = Table(show_lines=False, header_style="bold")
     table.add_column("#", justify="right")
-    table.add_column("document", overflow="fold", ratio=1, min_width=30)
+    table.add_column("document", overflow="fold", ratio=1, min_width=20)
     table.add_column("date", no_wrap=True, min_width=10)
     table.add_column("relation", no_wrap=True)
     for column in TABLE_SCORES:
