@@ -150,10 +150,7 @@ def render_table(records: Sequence[dict[str, Any]], console: Console) -> None:
                 member["id"],
                 member["date"] or "",
                 f"[bold]{relation}[/bold]" if position == 0 else relation,
-                *(
-                    f"{scores[key]:.2f}" if key in scores else ""
-                    for key in ("jaccard", "terms", "bigrams", "sentences")
-                ),
+                *(f"{scores[key]:.2f}" if key in scores else "" for key in TABLE_SCORES),
                 end_section=position == len(record["members"]) - 1,
             )
     console.print(table)
