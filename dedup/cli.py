@@ -20,6 +20,7 @@ from .evaluate import load_grouping, score
 from .reading import Fields, iter_documents
 from .report import FORMATS, cluster_records, render_table, write_records
 from .scan import ScanOptions, scan
+from .stats import peak_rss_mb, write_json_atomically
 from .verify import Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
@@ -83,6 +84,13 @@ def main() -> None:
     help="Verification: terms + bigrams at or above this makes a pair a rewrite. Lower finds more, less surely.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only.")
+@click.option(
+    "--stats",
+    "stats_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    hidden=True,
+    help="Write stage timings, counts and peak memory as JSON to this file (for `make bench`).",
+)
 @_never_crash_as_verdict
 def scan_command(
     paths: tuple[str, ...],
@@ -95,6 +103,7 @@ def scan_command(
     url_field: str,
     rewrite_score: float,
     quiet: bool,
+    stats_path: Path | None,
 ) -> None:
     """Cluster near-duplicates among the articles in PATHS (files, folders, or - for JSON Lines on stdin).
 
@@ -113,6 +122,7 @@ def scan_command(
             warn(str(problem))
 
     documents = list(iter_documents(paths, fields, on_problem))
+    read_seconds, read_memory = time.perf_counter() - started, peak_rss_mb()
     skipped = sum(p.skipped for p in problems)
     if not documents:
         error(f"no readable documents in {', '.join(paths)}" + (f" ({skipped} skipped)" if skipped else ""))
@@ -120,6 +130,7 @@ def scan_command(
 
     options = ScanOptions(keep=keep, policy=Thresholds(rewrite_score=rewrite_score))
     result = scan(documents, options, RichProgress(enabled=None if not quiet else False))
+    written = time.perf_counter()
     records = cluster_records(result.clusters, documents)
 
     fmt = fmt or ("table" if sys.stdout.isatty() else "jsonl")
@@ -130,6 +141,20 @@ def scan_command(
     else:
         write_records(records, fmt, sys.stdout)
         sys.stdout.flush()
+    if stats_path is not None:
+        stats: dict[str, Any] = {
+            "documents": len(documents),
+            "skipped": skipped,
+            "boilerplate": result.boilerplate,
+            "candidates": result.candidates,
+            "verified": result.verified,
+            "clusters": len(records),
+            "duplicates": result.duplicates,
+            "seconds": {"read": read_seconds, **result.seconds, "write": time.perf_counter() - written},
+            "peak_rss_mb": {"read": read_memory, **result.peak_rss_mb, "write": peak_rss_mb()},
+        }
+        stats["seconds"]["total"] = time.perf_counter() - started
+        write_json_atomically(stats_path, stats)
 
     if not quiet:
         elapsed = time.perf_counter() - started
