@@ -14,7 +14,7 @@ from .candidates import COPY_THRESHOLD, REWRITE_THRESHOLD, Candidate, find_candi
 from .cluster import Cluster, build_clusters
 from .content import Content, extract_content
 from .document import Document
-from .fingerprint import NUM_PERM, Fingerprint, fingerprint
+from .fingerprint import NUM_PERM, Fingerprint, fingerprint_batch
 from .stats import peak_rss_mb
 from .verify import Thresholds, Verdict, verify, verify_pair
 
@@ -26,6 +26,7 @@ class ScanOptions:
     rewrite_threshold: float = REWRITE_THRESHOLD
     num_perm: int = NUM_PERM
     policy: Thresholds = field(default_factory=Thresholds)
+    jobs: int | None = None  # processes for fingerprinting; None: every core
 
 
 @dataclass
@@ -82,9 +83,9 @@ def scan(
         return extract_content(documents[index].text, chrome)
 
     started = time.perf_counter()
-    fingerprints: list[Fingerprint] = [
-        fingerprint(i, content(i), options.num_perm) for i in _tracked(range(len(documents)), "fingerprint", progress)
-    ]
+    with progress.stage("fingerprint", len(documents)) as advance:
+        texts = [d.text for d in documents]
+        fingerprints: list[Fingerprint] = fingerprint_batch(texts, chrome, options.num_perm, options.jobs, advance)
     seconds["fingerprint"] = time.perf_counter() - started
     peak_memory["fingerprint"] = peak_rss_mb()
 
