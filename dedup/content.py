@@ -32,12 +32,6 @@ def own_paragraphs(text: str, chrome: frozenset[str] = frozenset()) -> tuple[lis
     return kept, " ".join(normalized)
 
 
-def fingerprint_tokens(text: str, chrome: frozenset[str] = frozenset()) -> tuple[list[str], list[str]]:
-    """Just the words and terms of `extract_content` (what fingerprints need), without the rest."""
-    all_words = words(own_paragraphs(text, chrome)[1])
-    return all_words, content_words(all_words)
-
-
 def extract_content(text: str, chrome: frozenset[str] = frozenset()) -> Content:
     """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
     kept, normalized = own_paragraphs(text, chrome)

@@ -19,8 +19,9 @@ from functools import lru_cache, partial
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
-from .content import SHINGLE_SIZE, Content, fingerprint_tokens
-from .hashing import signature_of_tokens, signatures_of_documents
+from .content import SHINGLE_SIZE, Content, own_paragraphs
+from .hashing import lookup_table, signature_of_tokens, signatures_of_ascii_texts, signatures_of_documents
+from .text import STOPWORDS, content_words, words
 
 NUM_PERM = 128
 SEED = 1
@@ -70,13 +71,30 @@ def fingerprint(index: int, content: Content, num_perm: int = NUM_PERM) -> Finge
     return Fingerprint(index=index, copy=_lean(copy), rewrite=_lean(rewrite))
 
 
+@lru_cache(maxsize=1)
+def _stopwords() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return lookup_table(STOPWORDS)
+
+
 def _chunk_rows(texts: Sequence[str], chrome: frozenset[str], num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """Copy and rewrite signature rows of a chunk of raw texts (the unit of work a process receives)."""
-    tokens = [fingerprint_tokens(text, chrome) for text in texts]
-    return (
-        _signature_rows([words for words, _ in tokens], SHINGLE_SIZE, num_perm),
-        _signature_rows([terms for _, terms in tokens], 1, num_perm),
-    )
+    """Copy and rewrite signature rows of a chunk of raw texts (the unit of work a process receives).
+    ASCII texts are tokenised in compiled code; the others through text.words and text.content_words."""
+    normalized = [own_paragraphs(text, chrome)[1] for text in texts]
+    plain = [i for i, text in enumerate(normalized) if text.isascii()]
+    other = [i for i, text in enumerate(normalized) if not text.isascii()]
+    copies = np.empty((len(texts), num_perm), dtype=np.uint32)
+    rewrites = np.empty((len(texts), num_perm), dtype=np.uint32)
+    if plain:
+        buffer = np.frombuffer("\n".join(normalized[i] for i in plain).encode("ascii"), dtype=np.uint8)
+        permutations = _permutations(num_perm, SEED)
+        copies[plain], rewrites[plain] = signatures_of_ascii_texts(
+            buffer, len(plain), SHINGLE_SIZE, *_stopwords(), *permutations
+        )
+    if other:
+        other_words = [words(normalized[i]) for i in other]
+        copies[other] = _signature_rows(other_words, SHINGLE_SIZE, num_perm)
+        rewrites[other] = _signature_rows([content_words(w) for w in other_words], 1, num_perm)
+    return copies, rewrites
 
 
 def fingerprint_batch(

@@ -14,6 +14,8 @@ processes gives the same signatures.
 
 from __future__ import annotations
 
+import zlib
+
 import numpy as np
 from numba import njit
 
@@ -95,3 +97,122 @@ def signature_of_tokens(buffer: np.ndarray, offsets: np.ndarray, a: np.ndarray, 
     for i in range(offsets.shape[0] - 1):
         _permute_min(_crc32(buffer, offsets[i], offsets[i + 1]), a, b, row)
     return row
+
+
+# ASCII text, the common case, is tokenised here too, so that no Python object is made per word. This is
+# text.py's definition restated for ASCII bytes, and tests hold the two to the same output:
+#   words:  [A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*  (text.words on ASCII text)
+#   terms:  words that are not stopwords and not single letters, with text.stem's suffix fold
+_SUFFIXES = ((3, 105, 110, 103), (2, 101, 100, 0), (2, 101, 115, 0), (1, 115, 0, 0))  # ing ed es s
+
+
+@njit(cache=True, inline="always")
+def _is_alnum(byte: int) -> bool:
+    return (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122)
+
+
+@njit(cache=True, inline="always")
+def _is_joiner(byte: int) -> bool:
+    return byte == 39 or byte == 46 or byte == 45  # ' . -
+
+
+@njit(cache=True)
+def _is_stopword(
+    buffer: np.ndarray, start: int, end: int, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
+) -> bool:
+    mask = table.shape[0] - 1
+    slot = np.int64(_crc32(buffer, start, end)) & mask
+    while table[slot] >= 0:
+        word = table[slot]
+        if offsets[word + 1] - offsets[word] == end - start:
+            same = True
+            for i in range(end - start):
+                if words[offsets[word] + i] != buffer[start + i]:
+                    same = False
+                    break
+            if same:
+                return True
+        slot = (slot + 1) & mask
+    return False
+
+
+@njit(cache=True, inline="always")
+def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
+    """Where the stemmed term of buffer[start:end] ends (text.stem on ASCII)."""
+    length = end - start
+    if length <= 4 or 48 <= buffer[end - 1] <= 57:
+        return end
+    for cut, c0, c1, c2 in _SUFFIXES:
+        matches = buffer[end - cut] == c0 and (cut < 2 or buffer[end - cut + 1] == c1)
+        matches = matches and (cut < 3 or buffer[end - cut + 2] == c2)
+        if matches and length - cut >= 3:
+            if cut == 1 and buffer[end - 2] == 115:  # "ss" stays
+                return end
+            return end - cut
+    return end
+
+
+@njit(cache=True, nogil=True)
+def signatures_of_ascii_texts(
+    buffer: np.ndarray,
+    documents: int,
+    shingle: int,
+    stop_table: np.ndarray,
+    stop_words: np.ndarray,
+    stop_offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Copy (word `shingle`-grams) and rewrite (terms) signature rows of normalised ASCII texts, one per
+    line of `buffer`: the same rows as signatures_of_documents on text.words and text.content_words."""
+    copies = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    rewrites = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    starts = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
+    ends = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
+    position, size = 0, buffer.shape[0]
+    for document in range(documents):
+        line_end = position
+        while line_end < size and buffer[line_end] != _NEWLINE:
+            line_end += 1
+        count = 0
+        while position < line_end:
+            if not _is_alnum(buffer[position]):
+                position += 1
+                continue
+            start = position
+            while position < line_end and _is_alnum(buffer[position]):
+                position += 1
+            while position + 1 < line_end and _is_joiner(buffer[position]) and _is_alnum(buffer[position + 1]):
+                position += 1
+                while position < line_end and _is_alnum(buffer[position]):
+                    position += 1
+            starts[count], ends[count] = start, position
+            count += 1
+            single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
+            if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
+                _permute_min(_crc32(buffer, start, _term_end(buffer, start, position)), a, b, rewrites[document])
+        position = line_end + 1
+        for window in range(max(1, count - shingle + 1) if count else 0):
+            last = min(window + shingle, count) - 1
+            value = np.uint32(0xFFFFFFFF)
+            for word in range(window, last + 1):
+                if word > window:
+                    value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+                for i in range(starts[word], ends[word]):
+                    value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+            _permute_min(value ^ np.uint32(0xFFFFFFFF), a, b, copies[document])
+    return copies, rewrites
+
+
+def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An open-addressing table of ASCII `words` for _is_stopword: (slots, concatenated bytes, offsets)."""
+    encoded = sorted(word.encode("ascii") for word in words)
+    slots = np.full(1 << max(4, (4 * len(encoded)).bit_length()), -1, dtype=np.int32)
+    for index, word in enumerate(encoded):
+        slot = zlib.crc32(word) & (slots.shape[0] - 1)
+        while slots[slot] >= 0:
+            slot = (slot + 1) & (slots.shape[0] - 1)
+        slots[slot] = index
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=offsets[1:])
+    return slots, np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
