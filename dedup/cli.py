@@ -27,6 +27,7 @@ from .gate import BaselineError, check, load_baseline, summary
 from .reading import Fields, iter_documents, paths_from
 from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
 from .scan import ScanResult, scan
+from .stats import peak_rss_mb, write_json_atomically
 from .verify import RELATIONS, Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
@@ -169,6 +170,30 @@ class _Run:
     result: ScanResult
     skipped: int
     started: float
+    read_seconds: float = 0.0
+    read_peak_rss_mb: float = 0.0
+    written: float = 0.0
+
+    def stats(self, clusters: int) -> dict[str, Any]:
+        """Stage timings, counts and peak memory, for `scan --stats` (what `make bench` reads)."""
+        now = time.perf_counter()
+        result = self.result
+        return {
+            "documents": len(self.documents),
+            "skipped": self.skipped,
+            "boilerplate": result.boilerplate,
+            "candidates": result.candidates,
+            "verified": result.verified,
+            "clusters": clusters,
+            "duplicates": result.duplicates,
+            "seconds": {
+                "read": self.read_seconds,
+                **result.seconds,
+                "write": now - self.written,
+                "total": now - self.started,
+            },
+            "peak_rss_mb": {"read": self.read_peak_rss_mb, **result.peak_rss_mb, "write": peak_rss_mb()},
+        }
 
     def summary(self) -> str:
         return (
@@ -201,8 +226,9 @@ def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _R
     problems = _Problems(quiet)
     documents = list(iter_documents(sources, settings.fields, problems))
     problems.require(documents, ", ".join(sources) if len(sources) <= 3 else f"the {len(sources)} paths given")
+    read_seconds, read_memory = time.perf_counter() - started, peak_rss_mb()
     result = scan(documents, settings.scan, RichProgress(enabled=None if not quiet else False))
-    return _Run(documents, result, problems.skipped, started)
+    return _Run(documents, result, problems.skipped, started, read_seconds, read_memory, time.perf_counter())
 
 
 @main.command("scan")
@@ -230,6 +256,13 @@ def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _R
     "in each member record (json, jsonl). Not with csv, tsv or paths.",
 )
 @_scan_options
+@click.option(
+    "--stats",
+    "stats_path",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    hidden=True,
+    help="Write stage timings, counts and peak memory as JSON to this file (for `make bench`).",
+)
 @click.pass_context
 @_never_crash_as_verdict
 def scan_command(
@@ -241,6 +274,7 @@ def scan_command(
     select: str | None,
     show_diff: bool,
     quiet: bool,
+    stats_path: Path | None,
     **_: Any,
 ) -> None:
     """Cluster near-duplicates among the articles in PATHS (files, folders, or - for JSON Lines on stdin).
@@ -281,6 +315,8 @@ def scan_command(
         roles = document_roles(run.result.clusters, run.documents) if fmt == "paths" else None
         write_records(records, fmt, sys.stdout, roles=roles, select=select or "duplicates", end="\0" if null else "\n")
         sys.stdout.flush()
+    if stats_path is not None:
+        write_json_atomically(stats_path, run.stats(len(records)))
 
     if not quiet:
         stderr.print(run.summary(), soft_wrap=True)

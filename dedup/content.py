@@ -21,10 +21,20 @@ class Content:
     bigram_set: frozenset[str]  # adjacent content-word pairs
 
 
+def own_paragraphs(text: str, chrome: frozenset[str] = frozenset()) -> tuple[list[str], str]:
+    """The article's own paragraphs (cleaned, chrome left out), and all of them normalised into one string."""
+    kept, normalized = [], []
+    for paragraph in paragraphs(clean(text)):
+        key = normalize(paragraph)
+        if key not in chrome:
+            kept.append(paragraph)
+            normalized.append(key)
+    return kept, " ".join(normalized)
+
+
 def extract_content(text: str, chrome: frozenset[str] = frozenset()) -> Content:
     """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
-    kept = [p for p in paragraphs(clean(text)) if normalize(p) not in chrome]
-    normalized = " ".join(normalize(p) for p in kept)
+    kept, normalized = own_paragraphs(text, chrome)
     all_words = words(normalized)
     terms = content_words(all_words)
     sentence_terms = []

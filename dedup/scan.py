@@ -14,7 +14,8 @@ from .candidates import COPY_THRESHOLD, REWRITE_THRESHOLD, Candidate, find_candi
 from .cluster import Cluster, build_clusters
 from .content import Content, extract_content
 from .document import Document
-from .fingerprint import NUM_PERM, Fingerprint, fingerprint
+from .fingerprint import NUM_PERM, Fingerprint, fingerprint_batch
+from .stats import peak_rss_mb
 from .verify import Thresholds, Verdict, verify, verify_pair
 
 
@@ -25,6 +26,7 @@ class ScanOptions:
     rewrite_threshold: float = REWRITE_THRESHOLD
     num_perm: int = NUM_PERM
     policy: Thresholds = field(default_factory=Thresholds)
+    jobs: int | None = None  # processes for fingerprinting; None: every core
 
 
 @dataclass
@@ -35,6 +37,7 @@ class ScanResult:
     verified: int = 0
     boilerplate: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)  # high-water mark at the end of each stage
 
     @property
     def duplicates(self) -> int:
@@ -67,21 +70,24 @@ def scan(
     options = options or ScanOptions()
     progress = progress or NoProgress()
     seconds: dict[str, float] = {}
+    peak_memory: dict[str, float] = {}
     started = time.perf_counter()
     keys = [paragraph_keys(d.text) for d in _tracked(documents, "boilerplate", progress)]
     chrome = find_boilerplate(keys)
     del keys
     seconds["boilerplate"] = time.perf_counter() - started
+    peak_memory["boilerplate"] = peak_rss_mb()
 
     @lru_cache(maxsize=4096)
     def content(index: int) -> Content:
         return extract_content(documents[index].text, chrome)
 
     started = time.perf_counter()
-    fingerprints: list[Fingerprint] = [
-        fingerprint(i, content(i), options.num_perm) for i in _tracked(range(len(documents)), "fingerprint", progress)
-    ]
+    with progress.stage("fingerprint", len(documents)) as advance:
+        texts = [d.text for d in documents]
+        fingerprints: list[Fingerprint] = fingerprint_batch(texts, chrome, options.num_perm, options.jobs, advance)
     seconds["fingerprint"] = time.perf_counter() - started
+    peak_memory["fingerprint"] = peak_rss_mb()
 
     started = time.perf_counter()
     candidates: list[Candidate] = find_candidates(
@@ -89,10 +95,12 @@ def scan(
     )
     del fingerprints
     seconds["candidates"] = time.perf_counter() - started
+    peak_memory["candidates"] = peak_rss_mb()
 
     started = time.perf_counter()
     verdicts: list[Verdict] = verify(list(_tracked(candidates, "verify", progress)), content, options.policy)
     seconds["verify"] = time.perf_counter() - started
+    peak_memory["verify"] = peak_rss_mb()
 
     started = time.perf_counter()
     clusters = build_clusters(
@@ -102,6 +110,7 @@ def scan(
         rescore=lambda a, b: verify_pair(a, b, content(a), content(b), options.policy),
     )
     seconds["cluster"] = time.perf_counter() - started
+    peak_memory["cluster"] = peak_rss_mb()
     return ScanResult(
         documents=documents,
         clusters=clusters,
@@ -109,4 +118,5 @@ def scan(
         verified=sum(v.accepted for v in verdicts),
         boilerplate=len(chrome),
         seconds=seconds,
+        peak_rss_mb=peak_memory,
     )

@@ -20,6 +20,7 @@ _TRANSLATE = str.maketrans(
 
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*", re.UNICODE)
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*")  # _WORD on ASCII text, without Unicode lookups
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 # A sentence ends at . ! or ? (optionally followed by closing quotes or brackets) before whitespace and
 # an opening quote, bracket, capital letter or digit. Abbreviations below do not end sentences.
@@ -52,7 +53,7 @@ STOPWORDS = frozenset(
 def normalize(text: str) -> str:
     """NFKC, unified quotes and dashes, lower case, single spaces: the form every comparison uses."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _SPACE.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()  # str.split() and re's \s agree on whitespace; split is faster
 
 
 def clean(text: str) -> str:
@@ -62,7 +63,7 @@ def clean(text: str) -> str:
 
 def words(normalized: str) -> list[str]:
     """Word tokens of normalised text; inner apostrophes, hyphens and dots stay (don't, al-asad, 8.1)."""
-    return _WORD.findall(normalized)
+    return (_ASCII_WORD if normalized.isascii() else _WORD).findall(normalized)
 
 
 def word_spans(text: str) -> Iterator[re.Match[str]]:
@@ -72,12 +73,29 @@ def word_spans(text: str) -> Iterator[re.Match[str]]:
 
 def content_words(tokens: Iterable[str]) -> list[str]:
     """Tokens that carry meaning: no stopwords, no one-letter tokens; a crude plural fold so rewrites match."""
+    if len(_TERMS) > _TERMS_LIMIT:
+        _TERMS.clear()
+    known = _TERMS.get
     out = []
     for token in tokens:
-        if token in STOPWORDS or (len(token) < 2 and not token.isdigit()):
-            continue
-        out.append(stem(token))
+        term = known(token)
+        if term is None:
+            term = _TERMS[token] = _term(token)
+        if term:
+            out.append(term)
     return out
+
+
+# content_words is on the hot path of every document; news vocabularies are Zipfian, so a bounded memo of
+# token -> term ("" for a dropped token) answers most tokens with one dict look-up.
+_TERMS: dict[str, str] = {}
+_TERMS_LIMIT = 1 << 19
+
+
+def _term(token: str) -> str:
+    if token in STOPWORDS or (len(token) < 2 and not token.isdigit()):
+        return ""
+    return stem(token)
 
 
 def stem(token: str) -> str:

@@ -1,0 +1,240 @@
+"""The compiled hot path of fingerprinting: MinHash values straight from token bytes.
+
+Each token (or window of `shingle` consecutive tokens, joined by one space) is hashed with CRC-32 of its
+UTF-8 bytes (zlib's CRC-32, so any machine and any Python computes the same value), mixed with
+MurmurHash3's 32-bit finaliser and pushed through every affine permutation `a * h + b mod 2^32`; the
+minimum per permutation is the signature. That is datasketch's "affine32" scheme, so the values are
+ordinary `LeanMinHash` hash values. numba compiles these loops to machine code: one pass over the bytes,
+no Python object per token or shingle, so fingerprinting runs at tens of thousands of articles a second.
+
+Input is one byte buffer per batch: documents separated by b"\\n", tokens by b" " (tokens never hold
+whitespace). Each document's result depends on its own bytes only, so any split into batches or
+processes gives the same signatures.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+from numba import njit
+
+EMPTY = np.uint32(0xFFFFFFFF)  # the value of a permutation that saw no token, as in datasketch
+_SPACE, _NEWLINE = 32, 10
+
+
+def _crc32_table() -> np.ndarray:
+    table = np.zeros(256, dtype=np.uint32)
+    for byte in range(256):
+        value = byte
+        for _ in range(8):
+            value = (value >> 1) ^ 0xEDB88320 if value & 1 else value >> 1
+        table[byte] = value
+    return table
+
+
+_CRC32 = _crc32_table()
+
+
+@njit(cache=True, inline="always")
+def _crc32(buffer: np.ndarray, start: int, end: int) -> np.uint32:
+    value = np.uint32(0xFFFFFFFF)
+    for i in range(start, end):
+        value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+    return value ^ np.uint32(0xFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def _fmix32(value: np.uint32) -> np.uint32:
+    value ^= value >> np.uint32(16)
+    value = np.uint32(value * np.uint32(0x85EBCA6B))
+    value ^= value >> np.uint32(13)
+    value = np.uint32(value * np.uint32(0xC2B2AE35))
+    return value ^ (value >> np.uint32(16))
+
+
+@njit(cache=True, inline="always")
+def _permute_min(token_hash: np.uint32, a: np.ndarray, b: np.ndarray, row: np.ndarray) -> None:
+    mixed = _fmix32(token_hash)
+    for p in range(a.shape[0]):
+        value = np.uint32(mixed * a[p] + b[p])
+        if value < row[p]:
+            row[p] = value
+
+
+@njit(cache=True, nogil=True)
+def signatures_of_documents(
+    buffer: np.ndarray, documents: int, shingle: int, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """One signature row per document; its tokens are windows of `shingle` words (a document with no more
+    than `shingle` words is one window of all of them; one with none keeps EMPTY everywhere)."""
+    out = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    starts = np.empty(buffer.shape[0] + 1, dtype=np.int64)
+    ends = np.empty(buffer.shape[0] + 1, dtype=np.int64)
+    position, size = 0, buffer.shape[0]
+    for document in range(documents):
+        count = 0
+        while position < size and buffer[position] != _NEWLINE:
+            if buffer[position] == _SPACE:
+                position += 1
+                continue
+            starts[count] = position
+            while position < size and buffer[position] != _SPACE and buffer[position] != _NEWLINE:
+                position += 1
+            ends[count] = position
+            count += 1
+        position += 1  # past the newline
+        for window in range(max(1, count - shingle + 1) if count else 0):
+            last = min(window + shingle, count) - 1
+            _permute_min(_crc32(buffer, starts[window], ends[last]), a, b, out[document])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def signature_of_tokens(buffer: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The signature of arbitrary tokens (spaces allowed): token i is buffer[offsets[i]:offsets[i + 1]]."""
+    row = np.full(a.shape[0], EMPTY, dtype=np.uint32)
+    for i in range(offsets.shape[0] - 1):
+        _permute_min(_crc32(buffer, offsets[i], offsets[i + 1]), a, b, row)
+    return row
+
+
+# ASCII text, the common case, is tokenised here too, so that no Python object is made per word. This is
+# text.py's definition restated for ASCII bytes, and tests hold the two to the same output:
+#   words:  [A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*  (text.words on ASCII text)
+#   terms:  words that are not stopwords and not single letters, with text.stem's suffix fold
+
+
+@njit(cache=True, inline="always")
+def _is_alnum(byte: int) -> bool:
+    return (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122)
+
+
+@njit(cache=True, inline="always")
+def _is_joiner(byte: int) -> bool:
+    return byte == 39 or byte == 46 or byte == 45  # ' . -
+
+
+@njit(cache=True)
+def _is_stopword(
+    buffer: np.ndarray, start: int, end: int, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
+) -> bool:
+    mask = table.shape[0] - 1
+    slot = np.int64(_crc32(buffer, start, end)) & mask
+    while table[slot] >= 0:
+        word = table[slot]
+        if offsets[word + 1] - offsets[word] == end - start:
+            same = True
+            for i in range(end - start):
+                if words[offsets[word] + i] != buffer[start + i]:
+                    same = False
+                    break
+            if same:
+                return True
+        slot = (slot + 1) & mask
+    return False
+
+
+@njit(cache=True, inline="always")
+def _ends_with(buffer: np.ndarray, start: int, end: int, c0: int, c1: int, c2: int, cut: int) -> bool:
+    if end - start < cut:
+        return False
+    if buffer[end - cut] != c0:
+        return False
+    if cut >= 2 and buffer[end - cut + 1] != c1:
+        return False
+    return cut < 3 or buffer[end - cut + 2] == c2
+
+
+@njit(cache=True, inline="always")
+def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
+    """Where the stemmed term of buffer[start:end] ends: text.stem on ASCII, whose folds are all cuts."""
+    length = end - start
+    if length <= 3 or 48 <= buffer[end - 1] <= 57:
+        return end
+    cut_end = end
+    if length >= 6 and _ends_with(buffer, start, end, 105, 110, 103, 3):  # ing
+        cut_end = end - 3
+    elif (length >= 5 and _ends_with(buffer, start, end, 101, 100, 0, 2)) or (_ends_with(buffer, start, end, 101, 115, 0, 2) and (  # es after s, x, z, ch, sh
+        _ends_with(buffer, start, end - 2, 115, 0, 0, 1)
+        or _ends_with(buffer, start, end - 2, 120, 0, 0, 1)
+        or _ends_with(buffer, start, end - 2, 122, 0, 0, 1)
+        or _ends_with(buffer, start, end - 2, 99, 104, 0, 2)
+        or _ends_with(buffer, start, end - 2, 115, 104, 0, 2)
+    )):  # ed
+        cut_end = end - 2
+    elif _ends_with(buffer, start, end, 115, 0, 0, 1) and not (  # s, but not ss, us, is
+        _ends_with(buffer, start, end, 115, 115, 0, 2)
+        or _ends_with(buffer, start, end, 117, 115, 0, 2)
+        or _ends_with(buffer, start, end, 105, 115, 0, 2)
+    ):
+        cut_end = end - 1
+    if cut_end - start > 3 and buffer[cut_end - 1] == 101:  # a final e goes: base, based, basing meet
+        cut_end -= 1
+    return cut_end
+
+
+@njit(cache=True, nogil=True)
+def signatures_of_ascii_texts(
+    buffer: np.ndarray,
+    documents: int,
+    shingle: int,
+    stop_table: np.ndarray,
+    stop_words: np.ndarray,
+    stop_offsets: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Copy (word `shingle`-grams) and rewrite (terms) signature rows of normalised ASCII texts, one per
+    line of `buffer`: the same rows as signatures_of_documents on text.words and text.content_words."""
+    copies = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    rewrites = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    starts = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
+    ends = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
+    position, size = 0, buffer.shape[0]
+    for document in range(documents):
+        line_end = position
+        while line_end < size and buffer[line_end] != _NEWLINE:
+            line_end += 1
+        count = 0
+        while position < line_end:
+            if not _is_alnum(buffer[position]):
+                position += 1
+                continue
+            start = position
+            while position < line_end and _is_alnum(buffer[position]):
+                position += 1
+            while position + 1 < line_end and _is_joiner(buffer[position]) and _is_alnum(buffer[position + 1]):
+                position += 1
+                while position < line_end and _is_alnum(buffer[position]):
+                    position += 1
+            starts[count], ends[count] = start, position
+            count += 1
+            single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
+            if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
+                _permute_min(_crc32(buffer, start, _term_end(buffer, start, position)), a, b, rewrites[document])
+        position = line_end + 1
+        for window in range(max(1, count - shingle + 1) if count else 0):
+            last = min(window + shingle, count) - 1
+            value = np.uint32(0xFFFFFFFF)
+            for word in range(window, last + 1):
+                if word > window:
+                    value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+                for i in range(starts[word], ends[word]):
+                    value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+            _permute_min(value ^ np.uint32(0xFFFFFFFF), a, b, copies[document])
+    return copies, rewrites
+
+
+def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An open-addressing table of ASCII `words` for _is_stopword: (slots, concatenated bytes, offsets)."""
+    encoded = sorted(word.encode("ascii") for word in words)
+    slots = np.full(1 << max(4, (4 * len(encoded)).bit_length()), -1, dtype=np.int32)
+    for index, word in enumerate(encoded):
+        slot = zlib.crc32(word) & (slots.shape[0] - 1)
+        while slots[slot] >= 0:
+            slot = (slot + 1) & (slots.shape[0] - 1)
+        slots[slot] = index
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=offsets[1:])
+    return slots, np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets

@@ -1,0 +1,100 @@
+"""Fingerprints: datasketch-compatible values, the same whichever way the work is split."""
+
+from __future__ import annotations
+
+import random
+import re
+import zlib
+
+import pytest
+from datasketch import LeanMinHash, MinHash
+
+from dedup import fingerprint as fingerprint_module
+from dedup.content import extract_content
+from dedup.fingerprint import NUM_PERM, SCHEME, SEED, fingerprint, fingerprint_batch, signature
+from dedup.text import content_words, normalize, stem, words
+
+TEXTS = [
+    "Drones attacked the air base at dawn, officials said on Monday.\n\nThe army said it intercepted most of them.",
+    "",
+    "Too short here",
+    "Advertisement\n\nCafé owners in Zürich – “furious” – said prices rose 8.1% in 2024.\n\nShare this article",
+    "ONE PARAGRAPH PER LINE.\nSecond line ends here.\nThird line too.",
+    "Ünïcödé ʻokina and al-Asad's U.S.-backed plan; e.g. don't split these.",
+    "\u00a0\u2003Spaces\u200b everywhere\u3000and\ttabs\r\nand CRLF lines",
+]
+CHROME = frozenset({"advertisement", "share this article"})
+
+
+def datasketch_minhash(tokens: list[str]) -> LeanMinHash:
+    """What datasketch itself computes with CRC-32 as its hash function: the definition we must match."""
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash.update_batch([token.encode("utf-8") for token in tokens])
+    return LeanMinHash(minhash)
+
+
+@pytest.mark.parametrize("tokens", [["alpha beta gamma", "delta", "é ü ß"], [], ["one"], ["x"] * 3 + ["y"]])
+def test_signature_is_datasketch_affine32_minhash_with_crc32(tokens: list[str]) -> None:
+    assert signature(tokens) == datasketch_minhash(tokens)
+
+
+def test_fingerprint_channels_are_shingles_and_terms() -> None:
+    content = extract_content(TEXTS[0])
+    result = fingerprint(7, content)
+    assert result.index == 7
+    assert result.copy == datasketch_minhash(sorted(content.shingle_set))
+    assert result.rewrite == datasketch_minhash(list(content.terms))
+    assert result.copy.jaccard(fingerprint(0, extract_content(TEXTS[0] + " And one more.")).copy) > 0.5
+
+
+def test_batch_matches_one_at_a_time() -> None:
+    batch = fingerprint_batch(TEXTS, CHROME)
+    assert batch == [fingerprint(i, extract_content(text, CHROME)) for i, text in enumerate(TEXTS)]
+
+
+def test_batch_does_not_depend_on_chunks_or_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = TEXTS * 3
+    whole = fingerprint_batch(texts, CHROME, jobs=1)
+    monkeypatch.setattr(fingerprint_module, "CHUNK", 4)
+    advanced: list[int] = []
+    split = fingerprint_batch(texts, CHROME, jobs=2, advance=advanced.append)
+    assert split == whole
+    assert [fp.index for fp in split] == list(range(len(texts)))
+    assert advanced == [4, 4, 4, 4, 4, 1]
+
+
+def test_normalize_and_words_agree_with_the_regex_definitions() -> None:
+    spaces = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u2028\u2029\u202f\u205f\u3000"
+    alphabet = "abcXYZ019'.-_,;: " + spaces + "éß\u0301"
+    rng = random.Random(5)
+    word = re.compile(r"[^\W_]+(?:['.\-][^\W_]+)*")
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(30)))
+        assert normalize(text) == re.sub(r"\s+", " ", normalize(text)).strip()
+        assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
+        assert words(text) == word.findall(text)
+
+
+def test_content_words_drop_stopwords_and_stem_through_the_memo() -> None:
+    tokens = ["the", "drones", "attacked", "a", "classes", "class", "x", "7", "2024s", "we're"]
+    expected = ["drones", "attacked", "classes", "class", "7", "2024s"]
+    assert content_words(tokens) == [stem(token) for token in expected]
+    assert content_words(tokens) == content_words(list(tokens))  # a second pass, answered by the memo
+    assert content_words(["classes", "class"]) == ["class", "class"]
+
+
+def test_compiled_ascii_tokenising_matches_text_module() -> None:
+    """ASCII texts are tokenised in compiled code: words, stopwords, single letters and every stem rule
+    must come out as text.words and text.content_words make them."""
+    vocabulary = (
+        "the a I x 7 42 don't we're it's classes class glass drones drone attacked being sings sing "
+        "tested testing tests bus buses 2024s 8.1 u.s. al-asad co-op e-mail rock'n'roll ed es ing s "
+        "running succeeded boxes kisses address abcde abcs Hello WORLD"
+    ).split()
+    glue = [" ", " ", " ", ", ", ". ", "-", "'", ".", " - ", "--", "'s ", "\n", "\n\n", " (", ") ", "_", "/"]
+    rng = random.Random(11)
+    texts = [
+        "".join(rng.choice(vocabulary) + rng.choice(glue) for _ in range(rng.randrange(0, 40))) for _ in range(400)
+    ]
+    expected = [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
+    assert fingerprint_batch(texts) == expected
