@@ -152,22 +152,27 @@ def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
     length = end - start
     if length <= 3 or 48 <= buffer[end - 1] <= 57:
         return end
+    ing = length >= 6 and _ends_with(buffer, start, end, 105, 110, 103, 3)
+    ed = length >= 5 and _ends_with(buffer, start, end, 101, 100, 0, 2)
+    sibilant = (
+        _ends_with(buffer, start, end - 2, 115, 0, 0, 1)  # s
+        or _ends_with(buffer, start, end - 2, 120, 0, 0, 1)  # x
+        or _ends_with(buffer, start, end - 2, 122, 0, 0, 1)  # z
+        or _ends_with(buffer, start, end - 2, 99, 104, 0, 2)  # ch
+        or _ends_with(buffer, start, end - 2, 115, 104, 0, 2)  # sh
+    )
+    es = _ends_with(buffer, start, end, 101, 115, 0, 2) and sibilant
+    plural = _ends_with(buffer, start, end, 115, 0, 0, 1) and not (
+        _ends_with(buffer, start, end, 115, 115, 0, 2)  # ss
+        or _ends_with(buffer, start, end, 117, 115, 0, 2)  # us
+        or _ends_with(buffer, start, end, 105, 115, 0, 2)  # is
+    )
     cut_end = end
-    if length >= 6 and _ends_with(buffer, start, end, 105, 110, 103, 3):  # ing
+    if ing:
         cut_end = end - 3
-    elif (length >= 5 and _ends_with(buffer, start, end, 101, 100, 0, 2)) or (_ends_with(buffer, start, end, 101, 115, 0, 2) and (  # es after s, x, z, ch, sh
-        _ends_with(buffer, start, end - 2, 115, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 120, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 122, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 99, 104, 0, 2)
-        or _ends_with(buffer, start, end - 2, 115, 104, 0, 2)
-    )):  # ed
+    elif ed or es:
         cut_end = end - 2
-    elif _ends_with(buffer, start, end, 115, 0, 0, 1) and not (  # s, but not ss, us, is
-        _ends_with(buffer, start, end, 115, 115, 0, 2)
-        or _ends_with(buffer, start, end, 117, 115, 0, 2)
-        or _ends_with(buffer, start, end, 105, 115, 0, 2)
-    ):
+    elif plural:
         cut_end = end - 1
     if cut_end - start > 3 and buffer[cut_end - 1] == 101:  # a final e goes: base, based, basing meet
         cut_end -= 1
