@@ -4,51 +4,78 @@
 A paragraph shared by wire copies of one story is not chrome: it recurs too, but the articles that carry
 it share the rest of their text as well. So a recurring paragraph counts as chrome only when most of the
 articles carrying it are otherwise unique, or when it is so short (a few words) that it cannot be a story.
+
+Paragraphs are compared by a 64-bit key (case and spacing folded), and the corpus-wide counting runs as
+numpy sorts over (document, key) arrays, so a million articles' paragraphs fit in a few hundred MB.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import hashlib
 from collections.abc import Sequence
-from statistics import median
 
-from .text import normalize, paragraphs, words
+import numpy as np
 
-MIN_DOCUMENTS = 3  # a paragraph seen in fewer documents than this is never chrome
+from .text import clean, paragraphs
+
+MIN_DOCUMENTS = 5  # a paragraph seen in fewer documents than this is never chrome (a quote reused by a few is not)
 SHORT_WORDS = 4  # a recurring paragraph this short is chrome even in copies ("Advertisement", "Share")
 UNIQUE_SHARE = 0.5  # chrome when the median carrier has at least this share of unique paragraphs
 
 
-def paragraph_keys(text: str) -> list[str]:
-    """The normalised paragraphs of a text, the unit in which chrome is found."""
-    return [key for key in (normalize(p) for p in paragraphs(text)) if key]
+def paragraph_key(paragraph: str) -> int:
+    """A paragraph's identity for chrome: 64 bits of BLAKE2b over its words, lower-cased."""
+    folded = " ".join(paragraph.lower().split())
+    return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little")
 
 
-def find_boilerplate(documents_paragraphs: Sequence[Sequence[str]]) -> frozenset[str]:
-    """The chrome paragraphs of a corpus, given each document's normalised paragraphs."""
-    document_frequency: Counter[str] = Counter()
-    for keys in documents_paragraphs:
-        document_frequency.update(set(keys))
-    recurring = {key for key, count in document_frequency.items() if count >= MIN_DOCUMENTS}
-    if not recurring:
+def paragraph_keys(text: str) -> tuple[list[int], list[int]]:
+    """Each paragraph's key and word count, in order."""
+    blocks = paragraphs(clean(text))
+    return [paragraph_key(block) for block in blocks], [len(block.split()) for block in blocks]
+
+
+def find_boilerplate(documents: np.ndarray, keys: np.ndarray, word_counts: np.ndarray) -> frozenset[int]:
+    """The chrome keys of a corpus, given one entry per paragraph: its document (index), key and words."""
+    if keys.size == 0:
         return frozenset()
-    unique_shares: dict[str, list[float]] = defaultdict(list)
-    for keys in documents_paragraphs:
-        distinct = set(keys)
-        carried = distinct & recurring
-        if not carried:
-            continue
-        unique = sum(1 for key in distinct if document_frequency[key] == 1)
-        share = unique / max(1, len(distinct - carried))
-        for key in carried:
-            unique_shares[key].append(share)
-    chrome = set()
-    for key in recurring:
-        if len(words(key)) <= SHORT_WORDS or median(unique_shares[key]) >= UNIQUE_SHARE:
-            chrome.add(key)
-    return frozenset(chrome)
+    # One entry per distinct (key, document), sorted by key then document.
+    order = np.lexsort((documents, keys))
+    keys, documents, word_counts = keys[order], documents[order], word_counts[order]
+    distinct = np.concatenate(([True], (keys[1:] != keys[:-1]) | (documents[1:] != documents[:-1])))
+    keys, documents, word_counts = keys[distinct], documents[distinct], word_counts[distinct]
+    run_start = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+    run_length = np.diff(np.append(run_start, keys.size))
+    frequency = np.repeat(run_length, run_length)  # documents carrying each entry's key
+    if frequency.max() < MIN_DOCUMENTS:
+        return frozenset()
+    size = int(documents.max()) + 1
+    paragraphs_of = np.bincount(documents, minlength=size)
+    unique_of = np.bincount(documents, weights=frequency == 1, minlength=size)
+    recurring = frequency >= MIN_DOCUMENTS
+    recurring_of = np.bincount(documents, weights=recurring, minlength=size)
+    share = unique_of / np.maximum(1, paragraphs_of - recurring_of)
+    # Median share of the carriers of each recurring key: sort each key's run by share, take the middle.
+    keys_r, shares_r, words_r = keys[recurring], share[documents[recurring]], word_counts[recurring]
+    order = np.lexsort((shares_r, keys_r))
+    keys_r, shares_r, words_r = keys_r[order], shares_r[order], words_r[order]
+    starts = np.flatnonzero(np.concatenate(([True], keys_r[1:] != keys_r[:-1])))
+    lengths = np.diff(np.append(starts, keys_r.size))
+    median = (shares_r[starts + (lengths - 1) // 2] + shares_r[starts + lengths // 2]) / 2
+    chrome = (words_r[starts] <= SHORT_WORDS) | (median >= UNIQUE_SHARE)
+    return frozenset(keys_r[starts][chrome].tolist())
 
 
-def strip_boilerplate(keys: Sequence[str], chrome: frozenset[str]) -> list[str]:
-    """The paragraphs that are the article's own."""
-    return [key for key in keys if key not in chrome]
+def chrome_of_texts(texts: Sequence[str]) -> frozenset[int]:
+    """find_boilerplate over plain texts (a convenience for small runs and tests)."""
+    documents: list[int] = []
+    keys: list[int] = []
+    words: list[int] = []
+    for index, text in enumerate(texts):
+        text_keys, text_words = paragraph_keys(text)
+        documents += [index] * len(text_keys)
+        keys += text_keys
+        words += text_words
+    return find_boilerplate(
+        np.array(documents, dtype=np.int64), np.array(keys, dtype=np.uint64), np.array(words, dtype=np.int64)
+    )

@@ -1,21 +1,49 @@
-"""Candidate pairs from datasketch's MinHash LSH, one index per fingerprint channel.
+"""Candidate pairs by MinHash LSH banding, one index per fingerprint channel.
 
-LSH answers are approximate by design; every candidate goes on to exact verification.
+The banding is datasketch's `MinHashLSH` scheme (b bands of r consecutive hash values; two documents are
+candidates when all r values of some band agree), run as numpy sorts over every document at once instead
+of a dict entry per band and document: at a million documents and 170 bands the dict holds ~170 million
+entries, far past the memory a laptop-sized run has. The pairs are the same (tests check it against
+`MinHashLSH` with the same parameters). LSH answers are approximate; every candidate is verified.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from datasketch import MinHashLSH
+import numpy as np
 
-from .fingerprint import NUM_PERM, Fingerprint
+COPY, REWRITE, EXACT = 1, 2, 4  # channel bits of a candidate
+CHANNEL_NAMES = {COPY: "copy", REWRITE: "rewrite", EXACT: "exact"}
 
-COPY_THRESHOLD = 0.3  # word-shingle Jaccard: catches copies, near copies and truncations to ~1/3
-REWRITE_THRESHOLD = 0.2  # content-word Jaccard: rewrites share 20-60% of their content words
-# LSH errs towards recall: a missed pair is lost for good, a spurious one costs one verification.
-LSH_WEIGHTS = (0.3, 0.7)
+
+@dataclass(frozen=True)
+class Banding:
+    """b bands of r rows over a channel's signature; P(candidate) = 1 - (1 - J^r)^b."""
+
+    bands: int
+    rows: int
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+    def probability(self, jaccard: float) -> float:
+        return float(1 - (1 - jaccard**self.rows) ** self.bands)
+
+
+# Copies: word 5-shingle Jaccard 0.3 is found 2 times in 3, 0.5 always (datasketch's optimum for 0.3
+# with false negatives weighted 0.7).
+COPY_BANDING = Banding(bands=42, rows=3)
+# Rewrites share 15-60% of their content words; with r = 2 (what datasketch picks for 0.2) unrelated
+# news pairs sharing 5% of their words collide one time in six and flood verification, so r = 3 and
+# 384 permutations: Jaccard 0.2 is found 2 times in 3, 0.3 always, 0.05 under 2%.
+REWRITE_BANDING = Banding(bands=128, rows=3)
+# A bucket shared by more documents than this (templated stories, boilerplate-only pages) pairs each
+# member with its first few bucket-mates only: the pairs grow linearly, and star clustering needs no more.
+BUCKET_LIMIT = 50
+BUCKET_LINKS = 8
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -27,21 +55,98 @@ class Candidate:
     channels: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Candidates:
+    """Every candidate pair of a run as parallel arrays, sorted by (first, second), each pair once."""
+
+    first: np.ndarray  # int64
+    second: np.ndarray  # int64
+    channels: np.ndarray  # uint8, bits COPY | REWRITE | EXACT
+
+    def __len__(self) -> int:
+        return int(self.first.size)
+
+    def __iter__(self) -> Iterator[Candidate]:
+        for first, second, bits in zip(self.first.tolist(), self.second.tolist(), self.channels.tolist(), strict=True):
+            yield Candidate(first, second, tuple(name for bit, name in CHANNEL_NAMES.items() if bits & bit))
+
+
+def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
+    """One 32-bit key per document and band (documents x bands): the band's r values mixed together.
+    32 bits keep a million documents' keys in ~700 MB; a chance collision only adds a candidate that
+    verification rejects (about a hundred per band at a million documents)."""
+    if signatures.shape[1] < banding.num_perm:
+        raise ValueError(f"signatures have {signatures.shape[1]} values, the banding needs {banding.num_perm}")
+    values = signatures[:, : banding.num_perm].astype(np.uint64).reshape(len(signatures), banding.bands, banding.rows)
+    keys = np.zeros(values.shape[:2], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(banding.rows):
+            keys = (keys ^ values[:, :, row]) * np.uint64(0x9E3779B97F4A7C15)
+            keys ^= keys >> np.uint64(29)
+    return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
+
+
+def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
+    """Pairs (as first * n + second codes, first < second) of documents sharing a key in some band.
+    `members` restricts the index to some documents (others never pair)."""
+    n = len(keys)
+    indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
+    codes: list[np.ndarray] = []
+    for band in range(keys.shape[1]):
+        column = keys[indices, band]
+        order = np.argsort(column, kind="stable")  # equal keys keep ascending document order
+        sorted_keys = column[order]
+        starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+        sizes = np.diff(np.append(starts, len(sorted_keys)))
+        members_sorted = indices[order]
+        # Buckets of one size at a time, as one array operation: most buckets hold two or three.
+        for size in np.unique(sizes[sizes > 1]).tolist():
+            bucket_starts = starts[sizes == size]
+            buckets = members_sorted[bucket_starts[:, None] + np.arange(size)]
+            first, second = _bucket_links(size)
+            codes.append((buckets[:, first] * n + buckets[:, second]).ravel())
+        if len(codes) > 64:
+            codes = [np.unique(np.concatenate(codes))]
+    return np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+
+
+def _bucket_links(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which members of a bucket of `size` pair up (positions, first < second): all of them in a small
+    bucket; in a large one each member with the BUCKET_LINKS members before it."""
+    if size <= BUCKET_LIMIT:
+        return np.triu_indices(size, k=1)
+    second = np.concatenate([np.arange(step, size) for step in range(1, BUCKET_LINKS + 1)])
+    first = np.concatenate([np.arange(0, size - step) for step in range(1, BUCKET_LINKS + 1)])
+    return first, second
+
+
 def find_candidates(
-    fingerprints: Sequence[Fingerprint],
-    copy_threshold: float = COPY_THRESHOLD,
-    rewrite_threshold: float = REWRITE_THRESHOLD,
-    num_perm: int = NUM_PERM,
-) -> list[Candidate]:
-    """Every pair that shares a bucket in either channel, sorted, each once."""
-    channels: dict[tuple[int, int], list[str]] = {}
-    for name, threshold in (("copy", copy_threshold), ("rewrite", rewrite_threshold)):
-        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=LSH_WEIGHTS)
-        with lsh.insertion_session() as session:
-            for fp in fingerprints:
-                session.insert(fp.index, getattr(fp, name), check_duplication=False)
-        for fp in fingerprints:
-            for other in lsh.query(getattr(fp, name)):
-                if other > fp.index:
-                    channels.setdefault((fp.index, other), []).append(name)
-    return [Candidate(a, b, tuple(names)) for (a, b), names in sorted(channels.items())]
+    copy_keys: np.ndarray,
+    rewrite_keys: np.ndarray,
+    exact: np.ndarray | None = None,
+    rewrite_members: np.ndarray | None = None,
+) -> Candidates:
+    """Candidates from the band keys of the copy and rewrite channels (documents x bands, `band_keys`).
+
+    `exact`: a content hash per document; documents with equal hashes are paired with the first of them
+    (channel EXACT) and only that first one enters the LSH indexes. `rewrite_members`: a boolean mask of
+    the documents long enough to be judged rewrites; only they enter the rewrite index."""
+    n = len(copy_keys)
+    channels: dict[int, np.ndarray] = {}
+    representative = np.ones(n, dtype=bool)
+    if exact is not None and n:
+        order = np.argsort(exact, kind="stable")
+        sorted_hashes = exact[order]
+        first_of_run = np.concatenate(([True], sorted_hashes[1:] != sorted_hashes[:-1]))
+        run_first = order[np.maximum.accumulate(np.where(first_of_run, np.arange(n), 0))]
+        copies = order[~first_of_run]
+        representative[copies] = False
+        channels[EXACT] = np.unique(run_first[~first_of_run].astype(np.int64) * n + copies)
+    channels[COPY] = bucket_pairs(copy_keys, representative)
+    rewrite_index = representative if rewrite_members is None else representative & rewrite_members
+    channels[REWRITE] = bucket_pairs(rewrite_keys, rewrite_index)
+    codes = np.unique(np.concatenate(list(channels.values())))
+    bits = np.zeros(len(codes), dtype=np.uint8)
+    for bit, channel_codes in channels.items():
+        bits[np.isin(codes, channel_codes, assume_unique=True)] |= np.uint8(bit)
+    return Candidates(first=codes // max(n, 1), second=codes % max(n, 1), channels=bits)

@@ -122,6 +122,13 @@ _scan_options = _options(
         show_default=True,
         help="Verification: a rewrite's sentences must match at least this closely. Higher rejects more follow-ups.",
     ),
+    click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Processes for the text-heavy stages (default 0: every core). Output does not depend on it.",
+    ),
     click.option("-q", "--quiet", is_flag=True, help="No warnings or summary on stderr; errors only."),
 )
 """The options of every command that scans (scan, check, filter); all but -q can also live in a settings file."""

@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .document import Document
 from .verify import Verdict
 
 KEEP_RULES = ("earliest", "longest", "first")
@@ -71,7 +70,7 @@ def star_clusters(verdicts: Sequence[Verdict], order: Sequence[int]) -> list[lis
     return groups
 
 
-def keep_order(documents: Sequence[Document], rule: str) -> list[int]:
+def keep_order(dates: Sequence[str | None], lengths: Sequence[int], rule: str) -> list[int]:
     """Document indices, best original first, by `rule`:
     earliest: earliest date; undated after dated; ties by longest text, then input order.
     longest: longest text; ties by earliest date, then input order.
@@ -80,23 +79,21 @@ def keep_order(documents: Sequence[Document], rule: str) -> list[int]:
         raise ValueError(f"unknown keep rule {rule!r}; choose one of {', '.join(KEEP_RULES)}")
 
     def date_key(i: int) -> tuple[int, str]:
-        date = documents[i].date
+        date = dates[i]
         return (0, date) if date else (1, "")
 
-    def length(i: int) -> int:
-        return -len(documents[i].text)
-
     keys: dict[str, Callable[[int], tuple]] = {
-        "earliest": lambda i: (date_key(i), length(i), i),
-        "longest": lambda i: (length(i), date_key(i), i),
+        "earliest": lambda i: (date_key(i), -lengths[i], i),
+        "longest": lambda i: (-lengths[i], date_key(i), i),
         "first": lambda i: (i,),
     }
-    return sorted(range(len(documents)), key=keys[rule])
+    return sorted(range(len(dates)), key=keys[rule])
 
 
 def build_clusters(
     verdicts: Sequence[Verdict],
-    documents: Sequence[Document],
+    dates: Sequence[str | None],
+    lengths: Sequence[int],
     rule: str,
     rescore: Callable[[int, int], Verdict],
 ) -> list[Cluster]:
@@ -104,7 +101,7 @@ def build_clusters(
     original (from the verified pair, or from `rescore(original, member)` when that pair was never a
     candidate), except: an exact copy of an earlier member is `exact` via that member, and a member that
     does not pass against the original keeps its verified link via the star's centre."""
-    order = keep_order(documents, rule)
+    order = keep_order(dates, lengths, rule)
     rank = {index: position for position, index in enumerate(order)}
     by_pair = {(v.first, v.second): v for v in verdicts if v.accepted}
 

@@ -86,6 +86,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "keep": _keep,
     "rewrite-score": _number(0, 2),
     "min-sentences": _number(0, 1),
+    "jobs": _count,
     "text-field": _text,
     "id-field": _text,
     "date-field": _text,
@@ -175,6 +176,7 @@ def _settings(values: Mapping[str, Any], source: Path | None) -> Settings:
             rewrite_score=values.get("rewrite-score", Thresholds.rewrite_score),
             rewrite_sentences=values.get("min-sentences", Thresholds.rewrite_sentences),
         ),
+        jobs=values.get("jobs") or None,
     )
     policy = Policy(
         max_duplicate_rate=values.get("max-duplicate-rate"),

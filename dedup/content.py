@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .boilerplate import paragraph_key
 from .text import clean, content_words, normalize, paragraphs, sentences, shingles, words
 
 SHINGLE_SIZE = 5
@@ -21,18 +22,13 @@ class Content:
     bigram_set: frozenset[str]  # adjacent content-word pairs
 
 
-def own_paragraphs(text: str, chrome: frozenset[str] = frozenset()) -> tuple[list[str], str]:
+def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
     """The article's own paragraphs (cleaned, chrome left out), and all of them normalised into one string."""
-    kept, normalized = [], []
-    for paragraph in paragraphs(clean(text)):
-        key = normalize(paragraph)
-        if key not in chrome:
-            kept.append(paragraph)
-            normalized.append(key)
-    return kept, " ".join(normalized)
+    kept = [p for p in paragraphs(clean(text)) if not chrome or paragraph_key(p) not in chrome]
+    return kept, " ".join(normalize(p) for p in kept)
 
 
-def extract_content(text: str, chrome: frozenset[str] = frozenset()) -> Content:
+def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
     """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
     kept, normalized = own_paragraphs(text, chrome)
     all_words = words(normalized)

@@ -4,17 +4,17 @@ Hash values follow datasketch's "affine32" scheme (32-bit token hash, MurmurHash
 permutations mod 2^32), computed for all permutations at once in compiled code (hashing.py), so the
 signatures are ordinary datasketch `LeanMinHash` values that its LSH, storage and `jaccard` accept.
 
-`fingerprint_batch` is the fast way for many texts: it tokenises and hashes them in chunks, on several
-processes when asked, and gives the same fingerprints as `fingerprint(i, extract_content(text))` for each.
+`signatures(texts, chrome)` is the fast way for many texts: one matrix row per text and channel, the same
+values as `fingerprint(i, extract_content(text, chrome))` gives for each. The copy channel has 128
+permutations, the rewrite channel 384 (its LSH needs more bands: see candidates.py).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -23,10 +23,10 @@ from .content import SHINGLE_SIZE, Content, own_paragraphs
 from .hashing import lookup_table, signature_of_tokens, signatures_of_ascii_texts, signatures_of_documents
 from .text import STOPWORDS, content_words, words
 
-NUM_PERM = 128
+COPY_PERM = 128
+REWRITE_PERM = 384
 SEED = 1
 SCHEME = "affine32"
-CHUNK = 1000  # texts per unit of work: large enough to amortise process hand-offs, small for even progress
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,18 @@ class Fingerprint:
     """The signatures of one document, by its position in the run."""
 
     index: int
-    copy: LeanMinHash  # over word 5-shingles
-    rewrite: LeanMinHash  # over stemmed content words
+    copy: LeanMinHash  # over word 5-shingles, COPY_PERM values
+    rewrite: LeanMinHash  # over stemmed content words, REWRITE_PERM values
+
+
+@dataclass(frozen=True)
+class Signatures:
+    """The fingerprints of a batch of texts as matrices: row i is text i."""
+
+    copy: np.ndarray  # texts x COPY_PERM, uint32
+    rewrite: np.ndarray  # texts x REWRITE_PERM, uint32
+    exact: np.ndarray  # 64-bit hash of each normalised text (chrome left out): equal means exact copies
+    words: np.ndarray  # words in each text (chrome left out)
 
 
 @lru_cache(maxsize=4)
@@ -48,7 +58,7 @@ def _lean(values: np.ndarray, seed: int = SEED) -> LeanMinHash:
     return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
 
 
-def signature(tokens: Iterable[str], num_perm: int = NUM_PERM, seed: int = SEED) -> LeanMinHash:
+def signature(tokens: Iterable[str], num_perm: int = COPY_PERM, seed: int = SEED) -> LeanMinHash:
     """The MinHash of a set of tokens (any strings; repeats do not change it)."""
     encoded = [token.encode("utf-8") for token in tokens]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
@@ -64,10 +74,10 @@ def _signature_rows(token_lists: Sequence[Sequence[str]], shingle: int, num_perm
     )
 
 
-def fingerprint(index: int, content: Content, num_perm: int = NUM_PERM) -> Fingerprint:
+def fingerprint(index: int, content: Content) -> Fingerprint:
     """The fingerprint of one extracted article: copy over word 5-shingles, rewrite over content words."""
-    (copy,) = _signature_rows([content.words], SHINGLE_SIZE, num_perm)
-    (rewrite,) = _signature_rows([content.terms], 1, num_perm)
+    (copy,) = _signature_rows([content.words], SHINGLE_SIZE, COPY_PERM)
+    (rewrite,) = _signature_rows([content.terms], 1, REWRITE_PERM)
     return Fingerprint(index=index, copy=_lean(copy), rewrite=_lean(rewrite))
 
 
@@ -76,57 +86,34 @@ def _stopwords() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lookup_table(STOPWORDS)
 
 
-def _chunk_rows(texts: Sequence[str], chrome: frozenset[str], num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """Copy and rewrite signature rows of a chunk of raw texts (the unit of work a process receives).
-    ASCII texts are tokenised in compiled code; the others through text.words and text.content_words."""
+def content_hash(normalized: str) -> int:
+    """64 bits of BLAKE2b: exact copies (after normalisation and chrome) have equal hashes."""
+    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Signatures:
+    """Both channels' signature rows of raw texts. ASCII texts are tokenised in compiled code; the others
+    through text.words and text.content_words, to the same values."""
     normalized = [own_paragraphs(text, chrome)[1] for text in texts]
     plain = [i for i, text in enumerate(normalized) if text.isascii()]
     other = [i for i, text in enumerate(normalized) if not text.isascii()]
-    copies = np.empty((len(texts), num_perm), dtype=np.uint32)
-    rewrites = np.empty((len(texts), num_perm), dtype=np.uint32)
+    copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
+    rewrites = np.empty((len(texts), REWRITE_PERM), dtype=np.uint32)
+    word_counts = np.zeros(len(texts), dtype=np.int64)
     if plain:
         buffer = np.frombuffer("\n".join(normalized[i] for i in plain).encode("ascii"), dtype=np.uint8)
-        permutations = _permutations(num_perm, SEED)
-        copies[plain], rewrites[plain] = signatures_of_ascii_texts(
-            buffer, len(plain), SHINGLE_SIZE, *_stopwords(), *permutations
+        copies[plain], rewrites[plain], word_counts[plain] = signatures_of_ascii_texts(
+            buffer,
+            len(plain),
+            SHINGLE_SIZE,
+            *_stopwords(),
+            *_permutations(COPY_PERM, SEED),
+            *_permutations(REWRITE_PERM, SEED),
         )
     if other:
         other_words = [words(normalized[i]) for i in other]
-        copies[other] = _signature_rows(other_words, SHINGLE_SIZE, num_perm)
-        rewrites[other] = _signature_rows([content_words(w) for w in other_words], 1, num_perm)
-    return copies, rewrites
-
-
-def fingerprint_batch(
-    texts: Sequence[str],
-    chrome: frozenset[str] = frozenset(),
-    num_perm: int = NUM_PERM,
-    jobs: int | None = 1,
-    advance: Callable[[int], None] = lambda done: None,
-) -> list[Fingerprint]:
-    """Fingerprints of `texts` (index = position), on `jobs` processes (None: every core); `advance` is told
-    how many texts each finished chunk held. The result does not depend on `jobs` or the chunking."""
-    chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
-    work = partial(_chunk_rows, chrome=chrome, num_perm=num_perm)
-    workers = min(jobs or os.cpu_count() or 1, len(chunks))
-    fingerprints: list[Fingerprint] = []
-    with _executor(workers) as pool:
-        for copies, rewrites in pool(work, chunks):
-            for copy, rewrite in zip(copies, rewrites, strict=True):
-                fingerprints.append(Fingerprint(len(fingerprints), _lean(copy), _lean(rewrite)))
-            advance(len(copies))
-    return fingerprints
-
-
-class _executor:
-    """`map` in this process for one worker, else over a process pool (results in input order)."""
-
-    def __init__(self, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
-
-    def __enter__(self) -> Callable[..., Iterator[tuple[np.ndarray, np.ndarray]]]:
-        return self.pool.map if self.pool is not None else map
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        copies[other] = _signature_rows(other_words, SHINGLE_SIZE, COPY_PERM)
+        rewrites[other] = _signature_rows([content_words(w) for w in other_words], 1, REWRITE_PERM)
+        word_counts[other] = [len(w) for w in other_words]
+    exact = np.array([content_hash(text) for text in normalized], dtype=np.uint64)
+    return Signatures(copies, rewrites, exact, word_counts)

@@ -187,13 +187,17 @@ def signatures_of_ascii_texts(
     stop_table: np.ndarray,
     stop_words: np.ndarray,
     stop_offsets: np.ndarray,
-    a: np.ndarray,
-    b: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+    copy_a: np.ndarray,
+    copy_b: np.ndarray,
+    rewrite_a: np.ndarray,
+    rewrite_b: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Copy (word `shingle`-grams) and rewrite (terms) signature rows of normalised ASCII texts, one per
-    line of `buffer`: the same rows as signatures_of_documents on text.words and text.content_words."""
-    copies = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
-    rewrites = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    line of `buffer`: the same rows as signatures_of_documents on text.words and text.content_words; and
+    each text's number of words."""
+    copies = np.full((documents, copy_a.shape[0]), EMPTY, dtype=np.uint32)
+    rewrites = np.full((documents, rewrite_a.shape[0]), EMPTY, dtype=np.uint32)
+    word_counts = np.zeros(documents, dtype=np.int64)
     starts = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
     ends = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
     position, size = 0, buffer.shape[0]
@@ -217,8 +221,10 @@ def signatures_of_ascii_texts(
             count += 1
             single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
             if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
-                _permute_min(_crc32(buffer, start, _term_end(buffer, start, position)), a, b, rewrites[document])
+                term = _crc32(buffer, start, _term_end(buffer, start, position))
+                _permute_min(term, rewrite_a, rewrite_b, rewrites[document])
         position = line_end + 1
+        word_counts[document] = count
         for window in range(max(1, count - shingle + 1) if count else 0):
             last = min(window + shingle, count) - 1
             value = np.uint32(0xFFFFFFFF)
@@ -227,8 +233,8 @@ def signatures_of_ascii_texts(
                     value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
                 for i in range(starts[word], ends[word]):
                     value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
-            _permute_min(value ^ np.uint32(0xFFFFFFFF), a, b, copies[document])
-    return copies, rewrites
+            _permute_min(value ^ np.uint32(0xFFFFFFFF), copy_a, copy_b, copies[document])
+    return copies, rewrites, word_counts
 
 
 def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

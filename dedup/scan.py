@@ -1,32 +1,43 @@
-"""The scan pipeline on plain values: documents in, clusters out. The CLI only wires options to it."""
+"""The scan pipeline on plain values: documents in, clusters out. The CLI only wires options to it.
+
+Stages: chrome (paragraph keys), fingerprint (signatures -> LSH band keys), candidates (banding),
+verify (exact measures), cluster. The text-heavy stages run in chunks on `jobs` processes; every
+chunk's result depends on its own documents only and comes back in order, so the output is the same
+byte for byte whatever `jobs` is. Texts are read from the document store when a stage needs them.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+import numpy as np
+
 from .boilerplate import find_boilerplate, paragraph_keys
-from .candidates import COPY_THRESHOLD, REWRITE_THRESHOLD, Candidate, find_candidates
+from .candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidates
 from .cluster import Cluster, build_clusters
 from .content import Content, extract_content
 from .document import Document
-from .fingerprint import NUM_PERM, Fingerprint, fingerprint_batch
+from .fingerprint import signatures
+from .parallel import ordered_map
 from .stats import peak_rss_mb
-from .verify import Thresholds, Verdict, verify, verify_pair
+from .store import DocumentStore
+from .verify import Thresholds, Verdict, verify_pair
+
+DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
+PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
+CONTENT_CACHE = 8192  # extracted articles a verifier keeps; candidates come sorted, so locality is high
 
 
 @dataclass(frozen=True)
 class ScanOptions:
     keep: str = "earliest"
-    copy_threshold: float = COPY_THRESHOLD
-    rewrite_threshold: float = REWRITE_THRESHOLD
-    num_perm: int = NUM_PERM
     policy: Thresholds = field(default_factory=Thresholds)
-    jobs: int | None = None  # processes for fingerprinting; None: every core
+    jobs: int | None = None  # processes for the text-heavy stages; None: every core
 
 
 @dataclass
@@ -56,67 +67,149 @@ class NoProgress:
         return nullcontext(lambda step: None)
 
 
-def _tracked(items: Sequence, name: str, progress: StageProgress) -> Iterator:
-    with progress.stage(name, len(items)) as advance:
-        for item in items:
-            yield item
-            advance(1)
+@dataclass(frozen=True)
+class _Run:
+    """What workers need; set before each stage's processes fork, so they share it without pickling."""
+
+    store: DocumentStore
+    chrome: frozenset[int] = frozenset()
+    policy: Thresholds = field(default_factory=Thresholds)
+
+
+_run: _Run | None = None
+
+
+def _current() -> _Run:
+    assert _run is not None, "a stage ran outside scan()"
+    return _run
+
+
+@lru_cache(maxsize=CONTENT_CACHE)
+def _content(index: int) -> Content:
+    run = _current()
+    return extract_content(run.store.text(index), run.chrome)
+
+
+def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    documents: list[int] = []
+    keys: list[int] = []
+    words: list[int] = []
+    store = _current().store
+    for index in range(*bounds):
+        text_keys, text_words = paragraph_keys(store.text(index))
+        documents += [index] * len(text_keys)
+        keys += text_keys
+        words += text_words
+    return np.array(documents, dtype=np.int64), np.array(keys, dtype=np.uint64), np.array(words, dtype=np.int64)
+
+
+def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    run = _current()
+    batch = signatures([run.store.text(i) for i in range(*bounds)], run.chrome)
+    return band_keys(batch.copy, COPY_BANDING), band_keys(batch.rewrite, REWRITE_BANDING), batch.exact, batch.words
+
+
+def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, list[Verdict]]:
+    """The accepted verdicts of a chunk of candidates (rejections are only counted: there are many)."""
+    policy = _current().policy
+    accepted = []
+    for first, second in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+        verdict = verify_pair(first, second, _content(first), _content(second), policy)
+        if verdict.accepted:
+            accepted.append(verdict)
+    return len(pairs[0]), accepted
+
+
+def _chunks(total: int, size: int) -> list[tuple[int, int]]:
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
 
 
 def scan(
-    documents: Sequence[Document], options: ScanOptions | None = None, progress: StageProgress | None = None
+    documents: Iterable[Document] | DocumentStore,
+    options: ScanOptions | None = None,
+    progress: StageProgress | None = None,
 ) -> ScanResult:
     """Cluster `documents`: chrome, fingerprints, LSH candidates, verification, star clusters."""
+    global _run
     options = options or ScanOptions()
     progress = progress or NoProgress()
+    store = documents if isinstance(documents, DocumentStore) else DocumentStore.of(documents)
+    n = len(store)
     seconds: dict[str, float] = {}
-    peak_memory: dict[str, float] = {}
-    started = time.perf_counter()
-    keys = [paragraph_keys(d.text) for d in _tracked(documents, "boilerplate", progress)]
-    chrome = find_boilerplate(keys)
-    del keys
-    seconds["boilerplate"] = time.perf_counter() - started
-    peak_memory["boilerplate"] = peak_rss_mb()
+    memory: dict[str, float] = {}
 
-    @lru_cache(maxsize=4096)
-    def content(index: int) -> Content:
-        return extract_content(documents[index].text, chrome)
+    def finished(stage: str, started: float) -> None:
+        seconds[stage] = time.perf_counter() - started
+        memory[stage] = peak_rss_mb()
 
-    started = time.perf_counter()
-    with progress.stage("fingerprint", len(documents)) as advance:
-        texts = [d.text for d in documents]
-        fingerprints: list[Fingerprint] = fingerprint_batch(texts, chrome, options.num_perm, options.jobs, advance)
-    seconds["fingerprint"] = time.perf_counter() - started
-    peak_memory["fingerprint"] = peak_rss_mb()
+    def tracked(stage: str, function: Callable, chunks: Sequence, sizes: Sequence[int]) -> Iterator:
+        with progress.stage(stage, sum(sizes)) as advance:
+            for result, size in zip(ordered_map(function, chunks, options.jobs), sizes, strict=True):
+                advance(size)
+                yield result
 
-    started = time.perf_counter()
-    candidates: list[Candidate] = find_candidates(
-        fingerprints, options.copy_threshold, options.rewrite_threshold, options.num_perm
-    )
-    del fingerprints
-    seconds["candidates"] = time.perf_counter() - started
-    peak_memory["candidates"] = peak_rss_mb()
+    document_chunks = _chunks(n, DOCUMENT_CHUNK)
+    chunk_sizes = [end - start for start, end in document_chunks]
+    try:
+        started = time.perf_counter()
+        _run = _Run(store)
+        parts = list(tracked("chrome", _chrome_chunk, document_chunks, chunk_sizes))
+        chrome = (
+            find_boilerplate(*(np.concatenate([part[k] for part in parts]) for k in range(3))) if parts else frozenset()
+        )
+        del parts
+        finished("boilerplate", started)
 
-    started = time.perf_counter()
-    verdicts: list[Verdict] = verify(list(_tracked(candidates, "verify", progress)), content, options.policy)
-    seconds["verify"] = time.perf_counter() - started
-    peak_memory["verify"] = peak_rss_mb()
+        started = time.perf_counter()
+        _run = _Run(store, chrome, options.policy)
+        _content.cache_clear()
+        parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
+        copy_keys, rewrite_keys, exact, word_counts = (
+            (np.concatenate([part[k] for part in parts]) for k in range(4))
+            if parts
+            else (
+                np.empty((0, COPY_BANDING.bands), np.uint32),
+                np.empty((0, REWRITE_BANDING.bands), np.uint32),
+                np.empty(0, np.uint64),
+                np.empty(0, np.int64),
+            )
+        )
+        del parts
+        finished("fingerprint", started)
 
-    started = time.perf_counter()
-    clusters = build_clusters(
-        verdicts,
-        documents,
-        options.keep,
-        rescore=lambda a, b: verify_pair(a, b, content(a), content(b), options.policy),
-    )
-    seconds["cluster"] = time.perf_counter() - started
-    peak_memory["cluster"] = peak_rss_mb()
+        started = time.perf_counter()
+        candidates = find_candidates(copy_keys, rewrite_keys, exact, word_counts >= options.policy.min_terms)
+        del copy_keys, rewrite_keys
+        finished("candidates", started)
+
+        started = time.perf_counter()
+        pair_chunks = [
+            (candidates.first[start:end], candidates.second[start:end])
+            for start, end in _chunks(len(candidates), PAIR_CHUNK)
+        ]
+        verdicts: list[Verdict] = []
+        for _, accepted in tracked("verify", _verify_chunk, pair_chunks, [len(chunk[0]) for chunk in pair_chunks]):
+            verdicts += accepted
+        finished("verify", started)
+
+        started = time.perf_counter()
+        clusters = build_clusters(
+            verdicts,
+            store.dates,
+            store.lengths,
+            options.keep,
+            rescore=lambda a, b: verify_pair(a, b, _content(a), _content(b), options.policy),
+        )
+        finished("cluster", started)
+    finally:
+        _run = None
+        _content.cache_clear()
     return ScanResult(
-        documents=documents,
+        documents=store,
         clusters=clusters,
         candidates=len(candidates),
-        verified=sum(v.accepted for v in verdicts),
+        verified=len(verdicts),
         boilerplate=len(chrome),
         seconds=seconds,
-        peak_rss_mb=peak_memory,
+        peak_rss_mb=memory,
     )

@@ -44,7 +44,7 @@ class Thresholds:
     partial_containment: float = 0.5  # updated or edited copies: most phrases kept
     truncation_length: float = 0.8  # below this length ratio a contained copy is a truncation
     rewrite_score: float = 0.36  # terms + bigrams at or above: rewrite
-    rewrite_sentences: float = 0.4  # and sentences at or above: one side's sentences closely matched
+    rewrite_sentences: float = 0.38  # and sentences at or above: one side's sentences closely matched
     min_terms: int = 12  # shorter article needs this many content words to be judged a rewrite
 
 

@@ -9,9 +9,9 @@ import zlib
 import pytest
 from datasketch import LeanMinHash, MinHash
 
-from dedup import fingerprint as fingerprint_module
+from dedup.boilerplate import paragraph_key
 from dedup.content import extract_content
-from dedup.fingerprint import NUM_PERM, SCHEME, SEED, fingerprint, fingerprint_batch, signature
+from dedup.fingerprint import COPY_PERM, REWRITE_PERM, SCHEME, SEED, Fingerprint, fingerprint, signature, signatures
 from dedup.text import content_words, normalize, stem, words
 
 TEXTS = [
@@ -23,12 +23,12 @@ TEXTS = [
     "Ünïcödé ʻokina and al-Asad's U.S.-backed plan; e.g. don't split these.",
     "\u00a0\u2003Spaces\u200b everywhere\u3000and\ttabs\r\nand CRLF lines",
 ]
-CHROME = frozenset({"advertisement", "share this article"})
+CHROME = frozenset({paragraph_key("Advertisement"), paragraph_key("Share this article")})
 
 
-def datasketch_minhash(tokens: list[str]) -> LeanMinHash:
+def datasketch_minhash(tokens: list[str], num_perm: int = COPY_PERM) -> LeanMinHash:
     """What datasketch itself computes with CRC-32 as its hash function: the definition we must match."""
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
+    minhash = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32)
     minhash.update_batch([token.encode("utf-8") for token in tokens])
     return LeanMinHash(minhash)
 
@@ -43,24 +43,40 @@ def test_fingerprint_channels_are_shingles_and_terms() -> None:
     result = fingerprint(7, content)
     assert result.index == 7
     assert result.copy == datasketch_minhash(sorted(content.shingle_set))
-    assert result.rewrite == datasketch_minhash(list(content.terms))
+    assert result.rewrite == datasketch_minhash(list(content.terms), REWRITE_PERM)
     assert result.copy.jaccard(fingerprint(0, extract_content(TEXTS[0] + " And one more.")).copy) > 0.5
 
 
+def _rows(texts: list[str], chrome: frozenset[int] = frozenset()) -> list[Fingerprint]:
+    batch = signatures(texts, chrome)
+    return [
+        Fingerprint(
+            i,
+            LeanMinHash(seed=SEED, hashvalues=copy, scheme=SCHEME),
+            LeanMinHash(seed=SEED, hashvalues=rewrite, scheme=SCHEME),
+        )
+        for i, (copy, rewrite) in enumerate(zip(batch.copy, batch.rewrite, strict=True))
+    ]
+
+
 def test_batch_matches_one_at_a_time() -> None:
-    batch = fingerprint_batch(TEXTS, CHROME)
-    assert batch == [fingerprint(i, extract_content(text, CHROME)) for i, text in enumerate(TEXTS)]
+    assert _rows(TEXTS, CHROME) == [fingerprint(i, extract_content(text, CHROME)) for i, text in enumerate(TEXTS)]
 
 
-def test_batch_does_not_depend_on_chunks_or_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_batch_rows_do_not_depend_on_the_batch() -> None:
     texts = TEXTS * 3
-    whole = fingerprint_batch(texts, CHROME, jobs=1)
-    monkeypatch.setattr(fingerprint_module, "CHUNK", 4)
-    advanced: list[int] = []
-    split = fingerprint_batch(texts, CHROME, jobs=2, advance=advanced.append)
-    assert split == whole
-    assert [fp.index for fp in split] == list(range(len(texts)))
-    assert advanced == [4, 4, 4, 4, 4, 1]
+    whole = signatures(texts, CHROME)
+    parts = [signatures(texts[start : start + 4], CHROME) for start in range(0, len(texts), 4)]
+    for channel in ("copy", "rewrite", "exact", "words"):
+        joined = [row for part in parts for row in getattr(part, channel).tolist()]
+        assert getattr(whole, channel).tolist() == joined
+
+
+def test_exact_hash_and_word_counts() -> None:
+    batch = signatures([TEXTS[0], TEXTS[0].upper(), TEXTS[0] + " More.", TEXTS[3]], CHROME)
+    assert batch.exact[0] == batch.exact[1] != batch.exact[2]
+    assert batch.words.tolist()[0] == len(extract_content(TEXTS[0]).words)
+    assert batch.words.tolist()[3] == len(extract_content(TEXTS[3], CHROME).words)
 
 
 def test_normalize_and_words_agree_with_the_regex_definitions() -> None:
@@ -97,4 +113,4 @@ def test_compiled_ascii_tokenising_matches_text_module() -> None:
         "".join(rng.choice(vocabulary) + rng.choice(glue) for _ in range(rng.randrange(0, 40))) for _ in range(400)
     ]
     expected = [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
-    assert fingerprint_batch(texts) == expected
+    assert _rows(texts) == expected

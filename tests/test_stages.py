@@ -7,12 +7,12 @@ import zlib
 import pytest
 from datasketch import MinHash
 
-from dedup.boilerplate import find_boilerplate, paragraph_keys, strip_boilerplate
-from dedup.candidates import find_candidates
+from dedup.boilerplate import chrome_of_texts, paragraph_key
+from dedup.candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
 from dedup.content import extract_content
 from dedup.document import Document
-from dedup.fingerprint import fingerprint, signature
+from dedup.fingerprint import signature, signatures
 from dedup.scan import scan
 from dedup.verify import Verdict, verify_pair
 
@@ -29,11 +29,10 @@ def _story(n: int) -> str:
 
 
 def test_chrome_recurring_across_unrelated_articles_is_found_but_wire_copies_are_not() -> None:
-    unrelated = [paragraph_keys(f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}") for n in range(5)]
-    wire_copies = [paragraph_keys(WIRE) for _ in range(5)]
-    chrome = find_boilerplate(unrelated + wire_copies)
-    assert chrome == {key for text in CHROME for key in paragraph_keys(text)}
-    assert strip_boilerplate(unrelated[0], chrome) == paragraph_keys(_story(0))
+    unrelated = [f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(5)]
+    chrome = chrome_of_texts(unrelated + [WIRE] * 5)
+    assert chrome == {paragraph_key(text) for text in CHROME}
+    assert extract_content(unrelated[0], chrome).normalized == extract_content(_story(0)).normalized
 
 
 def test_signature_is_a_datasketch_minhash_of_the_same_tokens() -> None:
@@ -57,11 +56,14 @@ def _contents(*texts: str) -> list:
 
 
 def test_candidates_pair_copies_and_rewrites_but_not_strangers() -> None:
-    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), _story(1)]
-    fingerprints = [fingerprint(i, c) for i, c in enumerate(_contents(*texts))]
-    pairs = {(c.first, c.second): c.channels for c in find_candidates(fingerprints)}
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), _story(1), WIRE]
+    batch = signatures(texts)
+    found = find_candidates(band_keys(batch.copy, COPY_BANDING), band_keys(batch.rewrite, REWRITE_BANDING), batch.exact)
+    pairs = {(c.first, c.second): c.channels for c in found}
     assert "rewrite" in pairs[(0, 1)]
     assert "copy" in pairs[(2, 3)]
+    assert pairs[(2, 5)] == ("exact",)  # an exact copy is paired with its first, outside LSH
+    assert (3, 5) not in pairs  # ... and does not enter the LSH indexes itself
     assert not any(4 in pair for pair in pairs)
 
 
@@ -107,22 +109,17 @@ def test_star_clusters_do_not_chain() -> None:
     assert sorted(i for g in groups for i in g) == sorted(set(i for g in groups for i in g))  # no one twice
 
 
-def _docs(*dates: str | None, lengths: tuple[int, ...] | None = None) -> list[Document]:
-    lengths = lengths or tuple(10 for _ in dates)
-    return [Document(f"d{i}", "x" * n, date=d) for i, (d, n) in enumerate(zip(dates, lengths, strict=True))]
-
-
 def test_keep_rules() -> None:
-    documents = _docs("2024-03-01", None, "2024-01-05", "2024-01-05", lengths=(10, 50, 20, 30))
-    assert keep_order(documents, "earliest") == [3, 2, 0, 1]  # earliest; tie by longest; undated last
-    assert keep_order(documents, "longest") == [1, 3, 2, 0]
-    assert keep_order(documents, "first") == [0, 1, 2, 3]
+    dates, lengths = ["2024-03-01", None, "2024-01-05", "2024-01-05"], [10, 50, 20, 30]
+    assert keep_order(dates, lengths, "earliest") == [3, 2, 0, 1]  # earliest; tie by longest; undated last
+    assert keep_order(dates, lengths, "longest") == [1, 3, 2, 0]
+    assert keep_order(dates, lengths, "first") == [0, 1, 2, 3]
     with pytest.raises(ValueError, match="unknown keep rule"):
-        keep_order(documents, "newest")
+        keep_order(dates, lengths, "newest")
 
 
 def test_original_is_the_earliest_and_members_are_scored_against_it() -> None:
-    documents = _docs("2024-02-01", "2024-01-01", "2024-03-01")
+    dates = ["2024-02-01", "2024-01-01", "2024-03-01"]
     verdicts = [_verdict(0, 1, 0.9), _verdict(0, 2, 0.9), _verdict(1, 2, 0.9)]
     rescored: list[tuple[int, int]] = []
 
@@ -130,7 +127,7 @@ def test_original_is_the_earliest_and_members_are_scored_against_it() -> None:
         rescored.append((a, b))
         return _verdict(a, b, 0.9)
 
-    (cluster,) = build_clusters(verdicts, documents, "earliest", rescore)
+    (cluster,) = build_clusters(verdicts, dates, [10, 10, 10], "earliest", rescore)
     assert cluster.original == 1
     assert [(m.index, m.relation) for m in cluster.members] == [(1, "original"), (0, "rewrite"), (2, "rewrite")]
     assert rescored == []  # every pair with the original was verified already

@@ -1,0 +1,37 @@
+"""Ordered work over processes: every stage that uses both cores goes through `ordered_map`.
+
+Workers are forked, so they share the run's state (the document store, the chrome, the policy) without
+pickling it; results come back in input order, so output never depends on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+def available_jobs(jobs: int | None) -> int:
+    """`jobs`, or every core this process may use when None or 0."""
+    if jobs:
+        return max(1, jobs)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], jobs: int | None) -> Iterator[Result]:
+    """`map(function, items)` on `jobs` processes (in this one for a single job), results in input order.
+    `function` must be a module-level function; state it needs is set before the call (fork shares it)."""
+    workers = available_jobs(jobs)
+    if workers == 1:
+        yield from map(function, items)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(function, items, chunksize=1)

@@ -1,0 +1,115 @@
+"""Documents by index for one run: metadata in memory, texts in memory or, once they outgrow it, in a
+temporary spool file that any stage (or worker process) re-reads by offset.
+
+A million articles are ~2.5 GB of text; a run holds only what it is working on. The spool is written once
+while reading, deleted when the store closes, and never touches the inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+from .document import Document
+
+SPOOL_AFTER_BYTES = 64 * 1024 * 1024  # texts beyond this many bytes go to the spool file
+
+
+class DocumentStore(Sequence[Document]):
+    """A read-only sequence of documents; `text(i)` and `store[i]` read a spooled text back by offset."""
+
+    def __init__(self, spool_after_bytes: int = SPOOL_AFTER_BYTES) -> None:
+        self.ids: list[str] = []
+        self.dates: list[str | None] = []
+        self.titles: list[str | None] = []
+        self.urls: list[str | None] = []
+        self.lengths = array("q")  # characters, for the `longest` keep rule
+        self._texts: list[str] | None = []
+        self._offsets = array("q")
+        self._sizes = array("q")
+        self._spool_after = spool_after_bytes
+        self._held_bytes = 0
+        self._spool: int | None = None  # file descriptor of the spool, once there is one
+        self._spool_end = 0
+
+    @classmethod
+    def of(cls, documents: Iterable[Document], spool_after_bytes: int = SPOOL_AFTER_BYTES) -> DocumentStore:
+        store = cls(spool_after_bytes)
+        for document in documents:
+            store.append(document)
+        return store
+
+    def append(self, document: Document) -> None:
+        self.ids.append(document.id)
+        self.dates.append(document.date)
+        self.titles.append(document.title)
+        self.urls.append(document.url)
+        self.lengths.append(len(document.text))
+        if self._texts is not None:
+            self._texts.append(document.text)
+            self._held_bytes += len(document.text)
+            if self._held_bytes > self._spool_after:
+                self._start_spool()
+            return
+        self._write(document.text)
+
+    def _start_spool(self) -> None:
+        handle, path = tempfile.mkstemp(prefix="dedup-spool-", suffix=".txt")
+        os.unlink(path)  # the file lives as long as the descriptor: nothing is left behind after a crash
+        self._spool = handle
+        texts, self._texts = self._texts or [], None
+        for text in texts:
+            self._write(text)
+
+    def _write(self, text: str) -> None:
+        assert self._spool is not None
+        data = text.encode("utf-8", errors="surrogatepass")
+        os.pwrite(self._spool, data, self._spool_end)
+        self._offsets.append(self._spool_end)
+        self._sizes.append(len(data))
+        self._spool_end += len(data)
+
+    @property
+    def spooled(self) -> bool:
+        return self._texts is None
+
+    def text(self, index: int) -> str:
+        if self._texts is not None:
+            return self._texts[index]
+        assert self._spool is not None
+        data = os.pread(self._spool, self._sizes[index], self._offsets[index])
+        return data.decode("utf-8", errors="surrogatepass")
+
+    def texts(self, indices: Iterable[int]) -> Iterator[str]:
+        return (self.text(i) for i in indices)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Document: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Document]: ...
+    def __getitem__(self, index: int | slice) -> Document | list[Document]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        return Document(self.ids[index], self.text(index), self.dates[index], self.titles[index], self.urls[index])
+
+    def close(self) -> None:
+        if self._spool is not None:
+            os.close(self._spool)
+            self._spool = None
+
+    def __enter__(self) -> DocumentStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        self.close()
