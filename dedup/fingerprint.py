@@ -109,6 +109,7 @@ def fingerprint_batch(
     chunks = [texts[start : start + CHUNK] for start in range(0, len(texts), CHUNK)]
     work = partial(_chunk_rows, chrome=chrome, num_perm=num_perm)
     workers = min(jobs or os.cpu_count() or 1, len(chunks))
+    _chunk_rows(["warm", "w\u00e4rm"], frozenset(), num_perm)  # load both compiled paths once, before any fork
     fingerprints: list[Fingerprint] = []
     with _executor(workers) as pool:
         for copies, rewrites in pool(work, chunks):
