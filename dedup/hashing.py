@@ -147,6 +147,18 @@ def _ends_with(buffer: np.ndarray, start: int, end: int, c0: int, c1: int, c2: i
 
 
 @njit(cache=True, inline="always")
+def _ends_in_sibilant(buffer: np.ndarray, start: int, end: int) -> bool:
+    """text._SIBILANTS: s, x, z, ch, sh."""
+    return (
+        _ends_with(buffer, start, end, 115, 0, 0, 1)
+        or _ends_with(buffer, start, end, 120, 0, 0, 1)
+        or _ends_with(buffer, start, end, 122, 0, 0, 1)
+        or _ends_with(buffer, start, end, 99, 104, 0, 2)
+        or _ends_with(buffer, start, end, 115, 104, 0, 2)
+    )
+
+
+@njit(cache=True, inline="always")
 def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
     """Where the stemmed term of buffer[start:end] ends: text.stem on ASCII, whose folds are all cuts."""
     length = end - start
@@ -155,13 +167,9 @@ def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
     cut_end = end
     if length >= 6 and _ends_with(buffer, start, end, 105, 110, 103, 3):  # ing
         cut_end = end - 3
-    elif (length >= 5 and _ends_with(buffer, start, end, 101, 100, 0, 2)) or (_ends_with(buffer, start, end, 101, 115, 0, 2) and (  # es after s, x, z, ch, sh
-        _ends_with(buffer, start, end - 2, 115, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 120, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 122, 0, 0, 1)
-        or _ends_with(buffer, start, end - 2, 99, 104, 0, 2)
-        or _ends_with(buffer, start, end - 2, 115, 104, 0, 2)
-    )):  # ed
+    elif (length >= 5 and _ends_with(buffer, start, end, 101, 100, 0, 2)) or (  # ed
+        _ends_with(buffer, start, end, 101, 115, 0, 2) and _ends_in_sibilant(buffer, start, end - 2)  # es
+    ):
         cut_end = end - 2
     elif _ends_with(buffer, start, end, 115, 0, 0, 1) and not (  # s, but not ss, us, is
         _ends_with(buffer, start, end, 115, 115, 0, 2)
