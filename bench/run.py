@@ -79,9 +79,9 @@ def timed(command: list[str], stdout: Path, limits: Limits) -> tuple[float, floa
                 break
             if timeout is not None and time.perf_counter() - started > timeout:
                 os.killpg(child.pid, signal.SIGKILL)
-                os.wait4(child.pid, 0)
+                _, _, usage = os.wait4(child.pid, 0)
                 child.returncode = TIMED_OUT
-                return time.perf_counter() - started, 0.0, 0.0, TIMED_OUT
+                return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, TIMED_OUT
             time.sleep(0.01)
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
@@ -136,8 +136,10 @@ def run_baseline(corpus: corpora.Corpus, limits: Limits) -> Run:
 def describe(run: Run) -> str:
     label = corpora.size_label(run.size)
     if run.exit_code != 0:
-        return f"{run.tool:<10} {label:>5} {run.form:<6} " + (
-            "timed out" if run.exit_code == TIMED_OUT else f"failed (exit {run.exit_code})"
+        what = "timed out" if run.exit_code == TIMED_OUT else f"failed (exit {run.exit_code})"
+        return (
+            f"{run.tool:<10} {label:>5} {run.form:<6} {what} after {run.seconds:.1f} s, "
+            f"cpu {run.cpu_seconds:.1f} s, peak {run.peak_rss_mb:,.0f} MB"
         )
     kinds = " ".join(f"{k} {v:.2f}" for k, v in run.recall.items() if k != "all")
     return (
@@ -219,9 +221,11 @@ def report(runs: list[Run]) -> None:
             continue
         for dedup_form in FORMS:
             if (ours := done.get(("dedup", size, dedup_form))) is not None:
+                ratio = base.seconds / ours.seconds
+                verdict = f"{ratio:.1f}x faster" if ratio >= 1 else f"{1 / ratio:.1f}x slower"
                 print(
                     f"  {corpora.size_label(size):>5} {dedup_form:<6} dedup {ours.seconds:8.1f} s, "
-                    f"datasketch {base.seconds:8.1f} s: dedup is {base.seconds / ours.seconds:5.1f}x faster"
+                    f"datasketch {base.seconds:8.1f} s: dedup is {verdict} (time ratio {ratio:.2f})"
                 )
     print("\ngrowth from 100k to 1M (near-linear is 10x; the target is at most 12x)")
     for form in FORMS:
