@@ -29,6 +29,7 @@ def write_json_atomically(path: Path, value: Any) -> None:
     folder = path.resolve().parent
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # as open() would create it; mkstemp makes it private
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(value, out, indent=2)
             out.write("\n")
@@ -36,3 +37,9 @@ def write_json_atomically(path: Path, value: Any) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

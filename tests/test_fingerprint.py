@@ -105,7 +105,8 @@ def test_compiled_ascii_tokenising_matches_text_module() -> None:
     vocabulary = (
         "the a I x 7 42 don't we're it's classes class glass drones drone attacked being sings sing "
         "tested testing tests bus buses 2024s 8.1 u.s. al-asad co-op e-mail rock'n'roll ed es ing s "
-        "running succeeded boxes kisses address abcde abcs Hello WORLD"
+        "running succeeded boxes kisses address abcde abcs Hello WORLD base based basing bases status crisis "
+        "churches wishes buzzes focus axes ties tied eye eyes ride rides"
     ).split()
     glue = [" ", " ", " ", ", ", ". ", "-", "'", ".", " - ", "--", "'s ", "\n", "\n\n", " (", ") ", "_", "/"]
     rng = random.Random(11)
