@@ -27,7 +27,7 @@ from .gate import BaselineError, check, load_baseline, summary
 from .reading import Fields, iter_documents, paths_from
 from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
 from .scan import ScanResult, scan
-from .stats import peak_rss_mb, write_json_atomically
+from .stats import peak_rss_mb
 from .verify import RELATIONS, Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
@@ -323,7 +323,7 @@ def scan_command(
         write_records(records, fmt, sys.stdout, roles=roles, select=select or "duplicates", end="\0" if null else "\n")
         sys.stdout.flush()
     if stats_path is not None:
-        write_json_atomically(stats_path, run.stats(len(records)))
+        write_atomically(stats_path, json.dumps(run.stats(len(records)), indent=2) + "\n")
 
     if not quiet:
         stderr.print(run.summary(), soft_wrap=True)
