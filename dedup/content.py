@@ -16,6 +16,7 @@ class Content:
     normalized: str  # the article's own paragraphs, normalised, one space between them
     words: tuple[str, ...]  # every word, in order (copy evidence)
     terms: tuple[str, ...]  # content words, stemmed, in order (rewrite evidence)
+    sentences: tuple[str, ...]  # the article's own sentences, cleaned, case kept
     sentence_terms: tuple[tuple[str, ...], ...]  # each sentence's content words; empty sentences dropped
     shingle_set: frozenset[str]  # word 5-shingles
     term_set: frozenset[str]  # distinct content words
@@ -33,16 +34,13 @@ def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
     kept, normalized = own_paragraphs(text, chrome)
     all_words = words(normalized)
     terms = content_words(all_words)
-    sentence_terms = []
-    for paragraph in kept:
-        for sentence in sentences(paragraph):
-            sentence_content = content_words(words(normalize(sentence)))
-            if sentence_content:
-                sentence_terms.append(tuple(sentence_content))
+    own_sentences = [sentence for paragraph in kept for sentence in sentences(paragraph)]
+    sentence_terms = [tuple(terms) for terms in (content_words(words(normalize(s))) for s in own_sentences) if terms]
     return Content(
         normalized=normalized,
         words=tuple(all_words),
         terms=tuple(terms),
+        sentences=tuple(own_sentences),
         sentence_terms=tuple(sentence_terms),
         shingle_set=frozenset(shingles(all_words, SHINGLE_SIZE)),
         term_set=frozenset(terms),

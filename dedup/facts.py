@@ -173,6 +173,33 @@ def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int
     return FactDiff(only_a, only_b, tuple(changed))
 
 
+MIN_FACTS = 2  # fewer facts than this on the sparser side say nothing about agreement
+SMALL_NUMBERS = frozenset(str(n) for n in range(13))  # counts and list items: "two drones", "3."
+
+
+def agreement(a: ArticleFacts, b: ArticleFacts, kind: str = "figure") -> float:
+    """Share of the sparser article's figures (dates, and numbers other than 0-12) that the other also
+    states, by the rules of `compare`; 1.0 when the sparser side has fewer than MIN_FACTS. Rewrites keep
+    their figures; templated stories (dividend notices, results tables) keep the wording and change every
+    figure. Names are left out: a paraphrase may name a thing differently ("the Pentagon", "US officials")."""
+    difference = compare(a, b)
+    counted = _is_figure if kind == "figure" else _is_name
+    counts = [
+        (sum(map(counted, side.facts)), sum(map(counted, missing)))
+        for side, missing in ((a, difference.only_a), (b, difference.only_b))
+    ]
+    total, missing = min(counts)
+    return 1.0 if total < MIN_FACTS else 1 - missing / total
+
+
+def _is_name(fact: Fact) -> bool:
+    return fact.kind == "name"
+
+
+def _is_figure(fact: Fact) -> bool:
+    return fact.kind == "date" or (fact.kind == "number" and fact.key not in SMALL_NUMBERS)
+
+
 def name_key(name: str) -> str:
     """Lower-case words of a name without possessives: "Iraq's" and "iraq" have the same key."""
     return " ".join(re.sub(r"'s?$", "", word) for word in words(normalize(name)))

@@ -9,6 +9,8 @@ Scores (all 0..1):
   sentences    how closely one article's sentences are matched in the other: each sentence's best
                Dice overlap of content words with a sentence of the other (0 under two shared words),
                averaged with content-word weights; the better-matched side is reported
+  facts        share of the sparser article's names, dates and numbers (facts.py rules) that the other
+               also states; computed only for pairs whose wording passes as a rewrite
   ratio        rapidfuzz's normalised Indel similarity of the two normalised texts
   length       shorter / longer, in words
 Copies share phrases (jaccard, containment). Rewrites share few five-word phrases but keep the content
@@ -16,23 +18,26 @@ words and many of their pairings: a reworded sentence still says "drones interce
 Articles that only cover the same event share some words and names, far fewer pairings, so a rewrite
 needs `terms + bigrams` over a threshold and its sentences closely matched (`sentences`), both tuned on
 graded human rewrites against same-topic answers and on BBC follow-up stories (see `make eval`).
-`ratio` is reported for the reader; it does not decide.
+A rewrite must also keep most of its facts: templated stories (dividend notices, results tables) keep
+the wording and change every name and figure. `ratio` is reported for the reader; it does not decide.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
 from .candidates import Candidate
 from .content import Content
+from .facts import ArticleFacts, agreement, extract
 from .text import sentence_similarity
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
-SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "ratio", "length")
+SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "names", "ratio", "length")
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class Thresholds:
     truncation_length: float = 0.8  # below this length ratio a contained copy is a truncation
     rewrite_score: float = 0.36  # terms + bigrams at or above: rewrite
     rewrite_sentences: float = 0.38  # and sentences at or above: one side's sentences closely matched
+    rewrite_facts: float = 0.5  # and at least half the sparser side's names, dates and numbers kept
+    rewrite_names: float = 0.25
     min_terms: int = 12  # shorter article needs this many content words to be judged a rewrite
 
 
@@ -78,7 +85,29 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
         return scores
     scores["sentences"] = sentence_coverage(a.sentence_terms, b.sentence_terms)
     scores["ratio"] = Indel.normalized_similarity(a.normalized, b.normalized)
+    if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
+        facts_a, facts_b = _facts(a.sentences), _facts(b.sentences)
+        scores["facts"] = agreement(facts_a, facts_b)
+        scores["names"] = agreement(facts_a, facts_b, "name")
     return scores
+
+
+@lru_cache(maxsize=4096)
+def _facts(sentences: tuple[str, ...]) -> ArticleFacts:
+    return extract(sentences)
+
+
+def _partial_copy(scores: dict[str, float], policy: Thresholds) -> bool:
+    """Most phrases shared but not nearly all: an updated story, or a template filled in twice."""
+    copied = scores["containment"] >= policy.partial_containment or scores["jaccard"] >= policy.copy_jaccard
+    return copied and scores["containment"] < policy.copy_containment
+
+
+def _rewrite_evidence(scores: dict[str, float], policy: Thresholds) -> bool:
+    """Wording that passes as a rewrite; the facts decide (they are costlier, so computed only then)."""
+    return (
+        scores["terms"] + scores["bigrams"] >= policy.rewrite_score and scores["sentences"] >= policy.rewrite_sentences
+    )
 
 
 def _may_pass(scores: dict[str, float], policy: Thresholds) -> bool:
@@ -109,13 +138,17 @@ def sentence_coverage(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) ->
 def classify(a: Content, b: Content, scores: dict[str, float], policy: Thresholds) -> str | None:
     if a.normalized == b.normalized and a.normalized:
         return "exact"
-    if scores["containment"] >= policy.partial_containment or scores["jaccard"] >= policy.copy_jaccard:
-        if scores["length"] < policy.truncation_length and scores["containment"] >= policy.copy_containment:
-            return "truncation"
-        return "near-copy"
+    if scores["containment"] >= policy.copy_containment:
+        return "truncation" if scores["length"] < policy.truncation_length else "near-copy"
+    if _partial_copy(scores, policy):
+        return "near-copy" if scores["facts"] >= policy.rewrite_facts else None
     if min(len(a.term_set), len(b.term_set)) < policy.min_terms:
         return None
-    if scores["terms"] + scores["bigrams"] >= policy.rewrite_score and scores["sentences"] >= policy.rewrite_sentences:
+    if (
+        _rewrite_evidence(scores, policy)
+        and scores["facts"] >= policy.rewrite_facts
+        and scores["names"] >= policy.rewrite_names
+    ):
         return "rewrite"
     return None
 

@@ -145,3 +145,34 @@ def test_scan_on_plain_documents() -> None:
     assert result.clusters[0].members[1].relation == "rewrite"
     assert result.duplicates == 1
     assert set(result.seconds) == {"boilerplate", "fingerprint", "candidates", "verify", "cluster"}
+
+
+TEMPLATE = """{company} said its board adopted a shareholder rights plan intended to protect holders in the event of
+any proposed takeover of the company, and declared a dividend of {cents} cents a share payable on {day} {month}.
+
+Under the plan, holders will receive one right for each common share held as of {month} {day}, {year}. Each
+right entitles the holder to buy one hundredth of a preferred share at {price} dlrs.
+
+The rights become exercisable if a person or group acquires {share} pct or more of the company's stock, the
+company said, adding that the plan was not adopted in response to any specific takeover attempt."""
+
+
+def test_templated_stories_with_other_figures_are_not_rewrites() -> None:
+    first = TEMPLATE.format(company="Albany Mills Inc", cents=12, day=14, month="April", year=1987, price=45, share=20)
+    second = TEMPLATE.format(company="Rowan Tools Corp", cents=31, day=2, month="May", year=1988, price=80, share=15)
+    a, b = _contents(first, second.replace("adopted", "approved").replace("intended", "designed"))
+    verdict = verify_pair(0, 1, a, b)
+    assert verdict.relation is None
+    assert verdict.scores["facts"] < 0.5
+    assert verdict.scores["terms"] + verdict.scores["bigrams"] >= 0.36  # the wording alone would pass
+
+
+def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> None:
+    from dedup.facts import agreement, extract
+
+    kept = extract(["In 2019 the firm paid $2.5 billion for 469,000 acres.", "Two drones were seen."])
+    same = extract(["The firm paid $2,500 million in 2019 for 469,000 acres of land."])
+    other = extract(["In 2021 the firm paid $1.1 billion for 12,000 acres.", "Three drones were seen."])
+    assert agreement(kept, same) == 1.0
+    assert agreement(kept, other) == 0.0
+    assert agreement(extract(["One, two, 3 and 4."]), extract(["Five and 6."])) == 1.0  # no figures: no evidence
