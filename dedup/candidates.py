@@ -91,7 +91,9 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> np.ndar
     `members` restricts the index to some documents (others never pair)."""
     n = len(keys)
     indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
-    codes: list[np.ndarray] = []
+    merged = np.empty(0, dtype=np.int64)  # sorted, unique
+    pending: list[np.ndarray] = []
+    pending_size = 0
     for band in range(keys.shape[1]):
         column = keys[indices, band]
         order = np.argsort(column, kind="stable")  # equal keys keep ascending document order
@@ -104,10 +106,15 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> np.ndar
             bucket_starts = starts[sizes == size]
             buckets = members_sorted[bucket_starts[:, None] + np.arange(size)]
             first, second = _bucket_links(size)
-            codes.append((buckets[:, first] * n + buckets[:, second]).ravel())
-        if len(codes) > 64:
-            codes = [np.unique(np.concatenate(codes))]
-    return np.unique(np.concatenate(codes)) if codes else np.empty(0, dtype=np.int64)
+            codes = (buckets[:, first] * n + buckets[:, second]).ravel()
+            pending.append(codes)
+            pending_size += codes.size
+        # Near copies meet in many bands; merging only once the new pairs outnumber the known ones keeps
+        # the sorting linear-logarithmic overall.
+        if pending_size > max(merged.size, 1 << 20):
+            merged = np.unique(np.concatenate([merged, *pending]))
+            pending, pending_size = [], 0
+    return np.unique(np.concatenate([merged, *pending])) if pending else merged
 
 
 def _bucket_links(size: int) -> tuple[np.ndarray, np.ndarray]:

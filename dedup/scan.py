@@ -135,6 +135,8 @@ def scan(
     progress = progress or NoProgress()
     store = documents if isinstance(documents, DocumentStore) else DocumentStore.of(documents)
     n = len(store)
+    if n == 0:
+        return ScanResult(documents=store, clusters=[])
     seconds: dict[str, float] = {}
     memory: dict[str, float] = {}
 
@@ -154,9 +156,7 @@ def scan(
         started = time.perf_counter()
         _run = _Run(store)
         parts = list(tracked("chrome", _chrome_chunk, document_chunks, chunk_sizes))
-        chrome = (
-            find_boilerplate(*(np.concatenate([part[k] for part in parts]) for k in range(3))) if parts else frozenset()
-        )
+        chrome = find_boilerplate(*(np.concatenate([part[k] for part in parts]) for k in range(3)))
         del parts
         finished("boilerplate", started)
 
@@ -164,16 +164,7 @@ def scan(
         _run = _Run(store, chrome, options.policy)
         _content.cache_clear()
         parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
-        copy_keys, rewrite_keys, exact, word_counts = (
-            (np.concatenate([part[k] for part in parts]) for k in range(4))
-            if parts
-            else (
-                np.empty((0, COPY_BANDING.bands), np.uint32),
-                np.empty((0, REWRITE_BANDING.bands), np.uint32),
-                np.empty(0, np.uint64),
-                np.empty(0, np.int64),
-            )
-        )
+        copy_keys, rewrite_keys, exact, word_counts = (np.concatenate([part[k] for part in parts]) for k in range(4))
         del parts
         finished("fingerprint", started)
 
