@@ -155,9 +155,6 @@ def sentences(text: str) -> list[str]:
     return [s for s in out if s]
 
 
-SENTENCE_MATCH = 0.4  # Dice overlap of content words at which two sentences say the same thing
-
-
 def sentence_similarity(
     a: Sequence[Sequence[str]], b: Sequence[Sequence[str]], weights: Mapping[str, float] | None = None
 ) -> np.ndarray:

@@ -24,14 +24,13 @@ the wording and change every name and figure. `ratio` is reported for the reader
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .candidates import Candidate
 from .content import Content
 from .facts import ArticleFacts, agreement, extract
 from .text import sentence_similarity
@@ -159,10 +158,3 @@ def verify_pair(first: int, second: int, a: Content, b: Content, policy: Thresho
     if relation == "exact":
         scores = dict.fromkeys(scores, 1.0)
     return Verdict(first, second, relation, {k: round(scores[k], 3) for k in SCORES if k in scores})
-
-
-def verify(
-    candidates: Sequence[Candidate], content: Callable[[int], Content], policy: Thresholds = Thresholds()
-) -> list[Verdict]:
-    """A verdict for every candidate; `content(i)` gives document i's content (cached by the caller)."""
-    return [verify_pair(c.first, c.second, content(c.first), content(c.second), policy) for c in candidates]
