@@ -177,23 +177,15 @@ MIN_FACTS = 2  # fewer facts than this on the sparser side say nothing about agr
 SMALL_NUMBERS = frozenset(str(n) for n in range(13))  # counts and list items: "two drones", "3."
 
 
-def agreement(a: ArticleFacts, b: ArticleFacts, kind: str = "figure") -> float:
+def agreement(a: ArticleFacts, b: ArticleFacts) -> float:
     """Share of the sparser article's figures (dates, and numbers other than 0-12) that the other also
-    states, by the rules of `compare`; 1.0 when the sparser side has fewer than MIN_FACTS. Rewrites keep
-    their figures; templated stories (dividend notices, results tables) keep the wording and change every
-    figure. Names are left out: a paraphrase may name a thing differently ("the Pentagon", "US officials")."""
-    difference = compare(a, b)
-    counted = _is_figure if kind == "figure" else _is_name
-    counts = [
-        (sum(map(counted, side.facts)), sum(map(counted, missing)))
-        for side, missing in ((a, difference.only_a), (b, difference.only_b))
-    ]
-    total, missing = min(counts)
-    return 1.0 if total < MIN_FACTS else 1 - missing / total
-
-
-def _is_name(fact: Fact) -> bool:
-    return fact.kind == "name"
+    states (compared by canonical value, as `compare` does); 1.0 when the sparser side has fewer than
+    MIN_FACTS. Rewrites keep their figures; templated stories (dividend notices, results tables) keep the
+    wording and change every figure. Names are left out: a paraphrase may name a thing differently."""
+    figures_a = {(f.kind, f.key) for f in a.facts if _is_figure(f)}
+    figures_b = {(f.kind, f.key) for f in b.facts if _is_figure(f)}
+    sparser, other = sorted((figures_a, figures_b), key=len)
+    return 1.0 if len(sparser) < MIN_FACTS else len(sparser & other) / len(sparser)
 
 
 def _is_figure(fact: Fact) -> bool:

@@ -36,7 +36,7 @@ from .facts import ArticleFacts, agreement, extract
 from .text import sentence_similarity
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
-SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "names", "ratio", "length")
+SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,7 @@ class Thresholds:
     truncation_length: float = 0.8  # below this length ratio a contained copy is a truncation
     rewrite_score: float = 0.36  # terms + bigrams at or above: rewrite
     rewrite_sentences: float = 0.38  # and sentences at or above: one side's sentences closely matched
-    rewrite_facts: float = 0.5  # and at least half the sparser side's names, dates and numbers kept
-    rewrite_names: float = 0.25
+    rewrite_facts: float = 0.5  # and at least half the sparser side's figures (dates, numbers) kept
     min_terms: int = 12  # shorter article needs this many content words to be judged a rewrite
 
 
@@ -85,9 +84,7 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     scores["sentences"] = sentence_coverage(a.sentence_terms, b.sentence_terms)
     scores["ratio"] = Indel.normalized_similarity(a.normalized, b.normalized)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
-        facts_a, facts_b = _facts(a.sentences), _facts(b.sentences)
-        scores["facts"] = agreement(facts_a, facts_b)
-        scores["names"] = agreement(facts_a, facts_b, "name")
+        scores["facts"] = agreement(_facts(a.sentences), _facts(b.sentences))
     return scores
 
 
@@ -143,11 +140,7 @@ def classify(a: Content, b: Content, scores: dict[str, float], policy: Threshold
         return "near-copy" if scores["facts"] >= policy.rewrite_facts else None
     if min(len(a.term_set), len(b.term_set)) < policy.min_terms:
         return None
-    if (
-        _rewrite_evidence(scores, policy)
-        and scores["facts"] >= policy.rewrite_facts
-        and scores["names"] >= policy.rewrite_names
-    ):
+    if _rewrite_evidence(scores, policy) and scores["facts"] >= policy.rewrite_facts:
         return "rewrite"
     return None
 
