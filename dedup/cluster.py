@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .verify import Verdict
+from .verify import SCORES, Verdict
 
 KEEP_RULES = ("earliest", "longest", "first")
 
@@ -97,42 +97,75 @@ def build_clusters(
     rule: str,
     rescore: Callable[[int, int], Verdict],
 ) -> list[Cluster]:
-    """Star clusters, each with its original by `rule`. Each member's relation and scores refer to the
-    original (from the verified pair, or from `rescore(original, member)` when that pair was never a
-    candidate), except: an exact copy of an earlier member is `exact` via that member, and a member that
-    does not pass against the original keeps its verified link via the star's centre."""
+    """Star clusters, each with its original by `rule`.
+
+    Exact copies are one document to the clustering: each group of them is represented by its best-ranked
+    member, and the others join wherever it goes (`exact`, via it unless it is the original), so twins are
+    never split. Each other member's relation and scores refer to the original (from the verified pair,
+    or from `rescore(original, member)` when that pair was never a candidate); a member that does not pass
+    against the original keeps its verified link via the star's centre."""
     order = keep_order(dates, lengths, rule)
     rank = {index: position for position, index in enumerate(order)}
+    copies_of = _exact_groups(verdicts, rank)
+    copied = {copy for copies in copies_of.values() for copy in copies}
+    kept = [v for v in verdicts if v.accepted and v.first not in copied and v.second not in copied]
     by_pair = {(v.first, v.second): v for v in verdicts if v.accepted}
 
     def link(a: int, b: int) -> Verdict | None:
         return by_pair.get((min(a, b), max(a, b)))
 
-    groups = star_clusters(verdicts, order)
+    groups = star_clusters(kept, order)
     originals = [min(group, key=rank.__getitem__) for group in groups]
-    _attach_to_originals(groups, originals, by_pair)
+    _attach_to_originals(groups, originals, {(v.first, v.second): v for v in kept})
+    placed = {index for group in groups for index in group}
+    for representative in sorted(copies_of, key=rank.__getitem__):
+        if representative not in placed:  # exact copies of each other and nothing else
+            groups.append([representative])
+            originals.append(representative)
     clusters = []
     for group, original in zip(groups, originals, strict=True):
         centre = group[0]
-        ranked = sorted(group, key=rank.__getitem__)
         members = [Member(original, "original", {})]
-        for position, index in enumerate(ranked[1:], start=1):
-            verdict = link(original, index) or rescore(min(original, index), max(original, index))
-            twin = next((t for t in ranked[1:position] if (v := link(t, index)) and v.relation == "exact"), None)
-            if verdict.relation != "exact" and twin is not None:
-                copy = link(twin, index)
-                assert copy is not None
-                members.append(Member(index, "exact", copy.scores, via=twin))
-            elif verdict.accepted:
-                members.append(Member(index, verdict.relation or "", verdict.scores))
-            else:
-                hub = link(centre, index)
-                assert hub is not None, "a star member is linked to its centre"
-                members.append(Member(index, hub.relation or "", hub.scores, via=centre))
+        for index in group:
+            if index != original:
+                verdict = link(original, index) or rescore(min(original, index), max(original, index))
+                if verdict.accepted:
+                    members.append(Member(index, verdict.relation or "", verdict.scores))
+                else:
+                    hub = link(centre, index)
+                    assert hub is not None, "a star member is linked to its centre"
+                    members.append(Member(index, hub.relation or "", hub.scores, via=centre))
+            for copy in copies_of.get(index, ()):
+                # Verified against the group's first document, which need not be the representative;
+                # the scores of an exact copy are the same against any member.
+                scores = dict.fromkeys(SCORES, 1.0)
+                members.append(Member(copy, "exact", scores, via=None if index == original else index))
         members[1:] = sorted(members[1:], key=lambda m: m.index)
         clusters.append(Cluster(original, tuple(members)))
     clusters.sort(key=lambda c: rank[c.original])
     return clusters
+
+
+def _exact_groups(verdicts: Sequence[Verdict], rank: dict[int, int]) -> dict[int, list[int]]:
+    """Each group of exact copies as {best-ranked member: the others}. Exactness is an equivalence
+    (equal normalised text), so joining its pairs transitively chains nothing."""
+    parent: dict[int, int] = {}
+
+    def root(index: int) -> int:
+        while parent.get(index, index) != index:
+            index = parent[index]
+        return index
+
+    for verdict in verdicts:
+        if verdict.relation == "exact":
+            a, b = root(verdict.first), root(verdict.second)
+            if a != b:
+                parent[max(a, b, key=rank.__getitem__)] = min(a, b, key=rank.__getitem__)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for index in parent:
+        if root(index) != index:
+            groups[root(index)].append(index)
+    return dict(groups)
 
 
 def _attach_to_originals(

@@ -176,3 +176,23 @@ def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> Non
     assert agreement(kept, same) == 1.0
     assert agreement(kept, other) == 0.0
     assert agreement(extract(["One, two, 3 and 4."]), extract(["Five and 6."])) == 1.0  # no figures: no evidence
+
+
+def _exact(first: int, second: int) -> Verdict:
+    return Verdict(first, second, "exact", {"jaccard": 1.0, "sentences": 1.0})
+
+
+def test_exact_copies_stay_together_whatever_else_they_link_to() -> None:
+    # 0, 3 and 5 are exact copies (verified against 0, the first read); 3 is dated earliest, so it
+    # represents them. 5 also links to 7, which has a strong star of its own with 8 and 9.
+    verdicts = [_exact(0, 3), _exact(0, 5), _verdict(5, 7, 0.5), _verdict(7, 8, 0.9), _verdict(7, 9, 0.9)]
+    dates = ["2024-01-05", None, None, "2024-01-01", None, "2024-01-09", None, "2024-01-02", None, None]
+
+    def rescore(a: int, b: int) -> Verdict:
+        return Verdict(a, b, None, {})
+
+    clusters = build_clusters(verdicts, dates, [10] * 10, "earliest", rescore)
+    placed = {m.index: (c.original, m.relation, m.via) for c in clusters for m in c.members}
+    assert placed[0][0] == placed[3][0] == placed[5][0] == 3
+    assert placed[3][1] == "original" and placed[0][1:] == ("exact", None) and placed[5][1:] == ("exact", None)
+    assert {m.index for c in clusters if c.original == 7 for m in c.members} == {7, 8, 9}
