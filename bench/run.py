@@ -29,6 +29,7 @@ WORK = ROOT / "build" / "bench"
 FORMS = ("folder", "jsonl")
 BASELINE_SIZES = (10_000, 100_000)
 TIMED_OUT = -9
+TREE_SAMPLE = 0.2
 STAGES = ("read", "boilerplate", "fingerprint", "candidates", "verify", "cluster", "write")
 
 
@@ -39,7 +40,8 @@ class Run:
     form: str
     seconds: float = 0.0
     cpu_seconds: float = 0.0  # user + system, over all of its processes
-    peak_rss_mb: float = 0.0
+    peak_rss_mb: float = 0.0  # its largest process
+    tree_peak_rss_mb: float = 0.0  # all its processes together (PSS), sampled every TREE_SAMPLE seconds
     exit_code: int = 0
     recall: dict[str, float] = field(default_factory=dict)  # injected duplicates found, overall and by kind
     stats: dict = field(default_factory=dict)  # dedup's --stats file
@@ -67,28 +69,55 @@ class Limits:
             resource.setrlimit(resource.RLIMIT_AS, (size, size))
 
 
-def timed(command: list[str], stdout: Path, limits: Limits) -> tuple[float, float, float, int]:
-    """Wall seconds, CPU seconds, peak RSS in MiB and exit code of one child process (the kernel's figures)."""
+def timed(command: list[str], stdout: Path, limits: Limits) -> tuple[float, float, float, float, int]:
+    """Wall seconds, CPU seconds, peak RSS in MiB of its largest process (the kernel's figure, from wait4),
+    peak RSS in MiB of all its processes together (sampled), and exit code of one run."""
     started, timeout = time.perf_counter(), limits.timeout
+    tree_peak, sampled = 0.0, 0.0
     with stdout.open("wb") as sink, tempfile.TemporaryFile() as errors:
-        # Its own process group, so a timeout also ends the worker processes it started.
+        # Its own session, so a timeout also ends the worker processes it started and they can be found.
         child = subprocess.Popen(command, stdout=sink, stderr=errors, preexec_fn=limits.apply, start_new_session=True)
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
             if pid:
                 break
+            if time.perf_counter() - sampled >= TREE_SAMPLE:
+                tree_peak, sampled = max(tree_peak, session_rss_mb(child.pid)), time.perf_counter()
             if timeout is not None and time.perf_counter() - started > timeout:
                 os.killpg(child.pid, signal.SIGKILL)
-                _, _, usage = os.wait4(child.pid, 0)
+                _, status, usage = os.wait4(child.pid, 0)
                 child.returncode = TIMED_OUT
-                return time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, TIMED_OUT
+                break
             time.sleep(0.01)
         seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-        if child.returncode != 0:
+        if child.returncode is None:
+            child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
+        if child.returncode not in (0, TIMED_OUT):
             errors.seek(0)
             sys.stderr.write(errors.read().decode("utf-8", errors="replace"))
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, child.returncode
+    peak = usage.ru_maxrss / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, peak, max(peak, tree_peak), child.returncode
+
+
+def session_rss_mb(session: int) -> float:
+    """Memory of every process in `session` (a run and the workers it started), from /proc: the sum of their
+    proportional set sizes, so pages that forked workers share with their parent count once."""
+    total_kb = 0
+    try:
+        entries = [entry.name for entry in os.scandir("/proc") if entry.name.isdigit()]
+    except OSError:
+        return 0.0  # no /proc: only the kernel's per-process peak is known
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()  # after the command name, which may hold spaces
+            if int(fields[3]) != session:  # field 6 of stat(5)
+                continue
+            with open(f"/proc/{name}/smaps_rollup", "rb") as rollup:
+                total_kb += next(int(line.split()[1]) for line in rollup if line.startswith(b"Pss:"))
+        except (OSError, StopIteration):
+            continue  # ended meanwhile, or a kernel without smaps_rollup
+    return total_kb / 1024
 
 
 def recall(groups: list[list[str]], truth: list[tuple[str, str, str]]) -> dict[str, float]:
@@ -139,12 +168,13 @@ def describe(run: Run) -> str:
         what = "timed out" if run.exit_code == TIMED_OUT else f"failed (exit {run.exit_code})"
         return (
             f"{run.tool:<10} {label:>5} {run.form:<6} {what} after {run.seconds:.1f} s, "
-            f"cpu {run.cpu_seconds:.1f} s, peak {run.peak_rss_mb:,.0f} MB"
+            f"cpu {run.cpu_seconds:.1f} s, peak {run.peak_rss_mb:,.0f} MB, all processes {run.tree_peak_rss_mb:,.0f} MB"
         )
     kinds = " ".join(f"{k} {v:.2f}" for k, v in run.recall.items() if k != "all")
     return (
         f"{run.tool:<10} {label:>5} {run.form:<6} {run.seconds:9.1f} s {run.rate:9,.0f} docs/s "
-        f"cpu {run.cpu_seconds:8.1f} s {run.peak_rss_mb:8,.0f} MB   recall {run.recall.get('all', 0):.3f} ({kinds})"
+        f"cpu {run.cpu_seconds:8.1f} s {run.peak_rss_mb:7,.0f} MB {run.tree_peak_rss_mb:7,.0f} MB all  "
+        f"recall {run.recall.get('all', 0):.3f} ({kinds})"
     )
 
 
@@ -205,7 +235,10 @@ def main() -> None:
 
 
 def report(runs: list[Run]) -> None:
-    print("\nwhole runs (wall time, documents per second, CPU time, peak RSS, recall of injected duplicates)")
+    print(
+        "\nwhole runs (wall time, documents per second, CPU time, peak RSS of the largest process and of all "
+        "processes, recall of injected duplicates)"
+    )
     for run in runs:
         print("  " + describe(run))
     print("\ndedup stages (seconds, documents per second, process peak RSS at the end of the stage)")
