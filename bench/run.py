@@ -187,7 +187,11 @@ def stage_lines(run: Run) -> list[str]:
             lines.append(
                 f"    {stage:<12} {seconds[stage]:9.2f} s {rate:11,.0f} docs/s  peak {memory.get(stage, 0):8,.0f} MB"
             )
-    counts = ", ".join(f"{key} {run.stats[key]:,}" for key in ("candidates", "verified", "clusters", "boilerplate"))
+    counts = ", ".join(
+        f"{key} {run.stats[key]:,}"
+        for key in ("candidates", "verified", "accepted", "clusters", "boilerplate")
+        if key in run.stats
+    )
     lines.append(f"    {counts}")
     return lines
 

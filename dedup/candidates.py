@@ -4,7 +4,8 @@ The banding is datasketch's `MinHashLSH` scheme (b bands of r consecutive hash v
 candidates when all r values of some band agree), run as numpy sorts over every document at once instead
 of a dict entry per band and document: at a million documents and 170 bands the dict holds ~170 million
 entries, far past the memory a laptop-sized run has. The pairs are the same (tests check it against
-`MinHashLSH` with the same parameters). LSH answers are approximate; every candidate is verified.
+`MinHashLSH` with the same parameters). LSH answers are approximate; every candidate is screened
+(verify.screen) and verified.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ class Candidates:
 
     def __len__(self) -> int:
         return int(self.first.size)
+
+    def subset(self, keep: np.ndarray) -> Candidates:
+        """The pairs where the boolean mask `keep` is true, in the same order."""
+        return Candidates(self.first[keep], self.second[keep], self.channels[keep])
 
     def __iter__(self) -> Iterator[Candidate]:
         for first, second, bits in zip(self.first.tolist(), self.second.tolist(), self.channels.tolist(), strict=True):

@@ -191,6 +191,7 @@ class _Run:
             "boilerplate": result.boilerplate,
             "candidates": result.candidates,
             "verified": result.verified,
+            "accepted": result.accepted,
             "clusters": clusters,
             "duplicates": result.duplicates,
             "seconds": {

@@ -4,14 +4,19 @@ Hash values follow datasketch's "affine32" scheme (32-bit token hash, MurmurHash
 permutations mod 2^32), computed for all permutations at once in compiled code (hashing.py), so the
 signatures are ordinary datasketch `LeanMinHash` values that its LSH, storage and `jaccard` accept.
 
-`signatures(texts, chrome)` is the fast way for many texts: one matrix row per text and channel, the same
-values as `fingerprint(i, extract_content(text, chrome))` gives for each. The copy channel has 128
+`signatures(texts, chrome)` is the fast way for many texts: copy rows with the same values as
+`fingerprint(i, extract_content(text, chrome)).copy`, and each text's content words and their bigrams as
+sets of 32-bit hashes. A run's rewrite rows are made from those sets once the whole run is read
+(`rewrite_signatures`): they leave out the run's common terms, the words that same-topic articles share by
+the hundred ("shares", "quarter", "government") and that would otherwise pair every same-topic article with
+every other. With no common terms they equal `fingerprint(...).rewrite`. The copy channel has 128
 permutations, the rewrite channel 384 (its LSH needs more bands: see candidates.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,13 +25,26 @@ import numpy as np
 from datasketch import LeanMinHash, MinHash
 
 from .content import SHINGLE_SIZE, Content, own_paragraphs
-from .hashing import lookup_table, signature_of_tokens, signatures_of_ascii_texts, signatures_of_documents
-from .text import STOPWORDS, content_words, words
+from .hashing import (
+    fingerprints_of_ascii_texts,
+    lookup_table,
+    signature_of_tokens,
+    signatures_of_documents,
+    signatures_of_hash_sets,
+)
+from .text import STOPWORDS, content_words, shingles, words
 
 COPY_PERM = 128
 REWRITE_PERM = 384
 SEED = 1
 SCHEME = "affine32"
+# A term in more documents than this is common (see common_terms): 2% of a large run, 50 in a small one, so
+# a few dozen graded answers on one task keep every word.
+COMMON_SHARE = 0.02
+COMMON_MIN_DOCUMENTS = 50
+# A document with fewer distinctive terms stays out of the rewrite index: a signature of a handful of
+# values is shared by chance (and an empty one by every other empty one).
+MIN_DISTINCTIVE_TERMS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +57,57 @@ class Fingerprint:
 
 
 @dataclass(frozen=True)
+class HashSets:
+    """One set of 32-bit token hashes per document, sorted and distinct: set i is
+    values[offsets[i]:offsets[i + 1]]. Compact (4 bytes a token), so a run keeps every article's."""
+
+    values: np.ndarray  # uint32
+    offsets: np.ndarray  # int64, documents + 1
+
+    def __len__(self) -> int:
+        return int(self.offsets.size) - 1
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        return self.values[self.offsets[index] : self.offsets[index + 1]]
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+    def slice(self, start: int, end: int) -> HashSets:
+        """The sets of documents start..end-1, as sets 0..end-start-1."""
+        return HashSets(
+            self.values[self.offsets[start] : self.offsets[end]], self.offsets[start : end + 1] - self.offsets[start]
+        )
+
+    @classmethod
+    def of(cls, sets: Sequence[np.ndarray]) -> HashSets:
+        offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum([len(values) for values in sets], out=offsets[1:])
+        values = np.concatenate(sets).astype(np.uint32) if sets else np.empty(0, dtype=np.uint32)
+        return cls(values, offsets)
+
+    @classmethod
+    def join(cls, parts: Sequence[HashSets]) -> HashSets:
+        """The sets of consecutive batches, as one."""
+        offsets = [np.zeros(1, dtype=np.int64)]
+        base = 0
+        for part in parts:
+            offsets.append(part.offsets[1:] + base)
+            base += int(part.offsets[-1])
+        values = [part.values for part in parts]
+        return cls(np.concatenate(values) if values else np.empty(0, dtype=np.uint32), np.concatenate(offsets))
+
+
+@dataclass(frozen=True)
 class Signatures:
-    """The fingerprints of a batch of texts as matrices: row i is text i."""
+    """The fingerprints of a batch of texts: copy signature rows (row i is text i) and the hashed term
+    and term-bigram sets that the rewrite signature and the verify stage's screen are made from."""
 
     copy: np.ndarray  # texts x COPY_PERM, uint32
-    rewrite: np.ndarray  # texts x REWRITE_PERM, uint32
     exact: np.ndarray  # 64-bit hash of each normalised text (chrome left out): equal means exact copies
     words: np.ndarray  # words in each text (chrome left out)
+    terms: HashSets  # CRC-32 of each distinct content word (text.content_words)
+    bigrams: HashSets  # CRC-32 of each distinct pair of adjacent content words, "term term"
 
 
 @lru_cache(maxsize=4)
@@ -91,29 +153,57 @@ def content_hash(normalized: str) -> int:
     return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct term and term-bigram hashes of one text's content words (sorted), as the compiled
+    tokeniser makes them from ASCII text."""
+    term_values = {zlib.crc32(term.encode("utf-8")) for term in terms}
+    bigram_values = {zlib.crc32(pair.encode("utf-8")) for pair in shingles(list(terms), 2)}
+    return np.array(sorted(term_values), dtype=np.uint32), np.array(sorted(bigram_values), dtype=np.uint32)
+
+
 def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Signatures:
-    """Both channels' signature rows of raw texts. ASCII texts are tokenised in compiled code; the others
-    through text.words and text.content_words, to the same values."""
+    """Copy signature rows, exact hashes, word counts and term sets of raw texts. ASCII texts are
+    tokenised in compiled code; the others through text.words and text.content_words, to the same values."""
     normalized = [own_paragraphs(text, chrome)[1] for text in texts]
     plain = [i for i, text in enumerate(normalized) if text.isascii()]
-    other = [i for i, text in enumerate(normalized) if not text.isascii()]
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
-    rewrites = np.empty((len(texts), REWRITE_PERM), dtype=np.uint32)
     word_counts = np.zeros(len(texts), dtype=np.int64)
+    term_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
+    bigram_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     if plain:
         buffer = np.frombuffer("\n".join(normalized[i] for i in plain).encode("ascii"), dtype=np.uint8)
-        copies[plain], rewrites[plain], word_counts[plain] = signatures_of_ascii_texts(
-            buffer,
-            len(plain),
-            SHINGLE_SIZE,
-            *_stopwords(),
-            *_permutations(COPY_PERM, SEED),
-            *_permutations(REWRITE_PERM, SEED),
+        copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
+            buffer, len(plain), SHINGLE_SIZE, *_stopwords(), *_permutations(COPY_PERM, SEED)
         )
-    if other:
-        other_words = [words(normalized[i]) for i in other]
-        copies[other] = _signature_rows(other_words, SHINGLE_SIZE, COPY_PERM)
-        rewrites[other] = _signature_rows([content_words(w) for w in other_words], 1, REWRITE_PERM)
-        word_counts[other] = [len(w) for w in other_words]
+        copies[plain], word_counts[plain] = copy_rows, counts
+        for row, i in enumerate(plain):
+            term_sets[i] = term_values[term_offsets[row] : term_offsets[row + 1]]
+            bigram_sets[i] = bigram_values[bigram_offsets[row] : bigram_offsets[row + 1]]
+    for i, text in enumerate(normalized):
+        if text.isascii():
+            continue
+        text_words = words(text)
+        (copies[i],) = _signature_rows([text_words], SHINGLE_SIZE, COPY_PERM)
+        word_counts[i] = len(text_words)
+        term_sets[i], bigram_sets[i] = term_hashes(content_words(text_words))
     exact = np.array([content_hash(text) for text in normalized], dtype=np.uint64)
-    return Signatures(copies, rewrites, exact, word_counts)
+    return Signatures(copies, exact, word_counts, HashSets.of(term_sets), HashSets.of(bigram_sets))
+
+
+def common_terms(terms: HashSets) -> np.ndarray:
+    """The run's common terms (sorted hashes): those in more than max(COMMON_MIN_DOCUMENTS,
+    COMMON_SHARE of the documents). Same-topic articles share them by the hundred, so they stay out of
+    the rewrite signature; verification still counts every term."""
+    values, counts = np.unique(terms.values, return_counts=True)
+    limit = max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * len(terms))
+    return values[counts > limit]
+
+
+def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rewrite channel's signature rows over each document's distinctive (not common) terms, and
+    how many distinctive terms each has."""
+    keep = ~np.isin(terms.values, common)
+    owner = np.repeat(np.arange(len(terms)), terms.sizes())
+    distinctive = np.bincount(owner, weights=keep, minlength=len(terms)).astype(np.int64)
+    rows = signatures_of_hash_sets(terms.values, terms.offsets, keep, *_permutations(REWRITE_PERM, SEED))
+    return rows, distinctive

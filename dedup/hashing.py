@@ -179,8 +179,26 @@ def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
     return cut_end
 
 
+@njit(cache=True, inline="always")
+def _crc32_continue(value: np.uint32, buffer: np.ndarray, start: int, end: int) -> np.uint32:
+    for i in range(start, end):
+        value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+    return value
+
+
+@njit(cache=True, inline="always")
+def _store_unique(values: np.ndarray, out: np.ndarray, used: int) -> int:
+    """Append the distinct `values`, sorted, to `out` from position `used`; the new end."""
+    ordered = np.sort(values)
+    for i in range(ordered.shape[0]):
+        if i == 0 or ordered[i] != ordered[i - 1]:
+            out[used] = ordered[i]
+            used += 1
+    return used
+
+
 @njit(cache=True, nogil=True)
-def signatures_of_ascii_texts(
+def fingerprints_of_ascii_texts(
     buffer: np.ndarray,
     documents: int,
     shingle: int,
@@ -189,23 +207,30 @@ def signatures_of_ascii_texts(
     stop_offsets: np.ndarray,
     copy_a: np.ndarray,
     copy_b: np.ndarray,
-    rewrite_a: np.ndarray,
-    rewrite_b: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Copy (word `shingle`-grams) and rewrite (terms) signature rows of normalised ASCII texts, one per
-    line of `buffer`: the same rows as signatures_of_documents on text.words and text.content_words; and
-    each text's number of words."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For normalised ASCII texts, one per line of `buffer`: copy signature rows (word `shingle`-grams, the
+    same rows as signatures_of_documents on text.words), word counts, and each text's distinct term hashes
+    and distinct term-bigram hashes (CRC-32 of text.content_words and of "term term" pairs, sorted), as
+    value arrays with offsets (text i owns values[offsets[i]:offsets[i + 1]])."""
     copies = np.full((documents, copy_a.shape[0]), EMPTY, dtype=np.uint32)
-    rewrites = np.full((documents, rewrite_a.shape[0]), EMPTY, dtype=np.uint32)
     word_counts = np.zeros(documents, dtype=np.int64)
-    starts = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
-    ends = np.empty(buffer.shape[0] // 2 + 1, dtype=np.int64)
+    capacity = buffer.shape[0] // 2 + 1
+    starts = np.empty(capacity, dtype=np.int64)
+    ends = np.empty(capacity, dtype=np.int64)
+    term_starts = np.empty(capacity, dtype=np.int64)
+    term_ends = np.empty(capacity, dtype=np.int64)
+    term_values = np.empty(capacity, dtype=np.uint32)
+    bigram_values = np.empty(capacity, dtype=np.uint32)
+    term_offsets = np.zeros(documents + 1, dtype=np.int64)
+    bigram_offsets = np.zeros(documents + 1, dtype=np.int64)
+    scratch = np.empty(capacity, dtype=np.uint32)
+    terms_used, bigrams_used = 0, 0
     position, size = 0, buffer.shape[0]
     for document in range(documents):
         line_end = position
         while line_end < size and buffer[line_end] != _NEWLINE:
             line_end += 1
-        count = 0
+        count, terms = 0, 0
         while position < line_end:
             if not _is_alnum(buffer[position]):
                 position += 1
@@ -221,8 +246,8 @@ def signatures_of_ascii_texts(
             count += 1
             single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
             if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
-                term = _crc32(buffer, start, _term_end(buffer, start, position))
-                _permute_min(term, rewrite_a, rewrite_b, rewrites[document])
+                term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
+                terms += 1
         position = line_end + 1
         word_counts[document] = count
         for window in range(max(1, count - shingle + 1) if count else 0):
@@ -231,10 +256,65 @@ def signatures_of_ascii_texts(
             for word in range(window, last + 1):
                 if word > window:
                     value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
-                for i in range(starts[word], ends[word]):
-                    value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+                value = _crc32_continue(value, buffer, starts[word], ends[word])
             _permute_min(value ^ np.uint32(0xFFFFFFFF), copy_a, copy_b, copies[document])
-    return copies, rewrites, word_counts
+        for term in range(terms):
+            scratch[term] = _crc32(buffer, term_starts[term], term_ends[term])
+        terms_used = _store_unique(scratch[:terms], term_values, terms_used)
+        term_offsets[document + 1] = terms_used
+        pairs = terms - 1 if terms > 1 else terms  # one term alone is its own "bigram", as text.shingles
+        for pair in range(pairs):
+            value = _crc32_continue(np.uint32(0xFFFFFFFF), buffer, term_starts[pair], term_ends[pair])
+            if terms > 1:
+                value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+                value = _crc32_continue(value, buffer, term_starts[pair + 1], term_ends[pair + 1])
+            scratch[pair] = value ^ np.uint32(0xFFFFFFFF)
+        bigrams_used = _store_unique(scratch[:pairs], bigram_values, bigrams_used)
+        bigram_offsets[document + 1] = bigrams_used
+    return (
+        copies,
+        word_counts,
+        term_values[:terms_used].copy(),
+        term_offsets,
+        bigram_values[:bigrams_used].copy(),
+        bigram_offsets,
+    )
+
+
+@njit(cache=True, nogil=True)
+def signatures_of_hash_sets(
+    values: np.ndarray, offsets: np.ndarray, keep: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    """Signature rows of sets given as 32-bit token hashes (set i is values[offsets[i]:offsets[i + 1]]),
+    counting only the values where `keep` is true: the same rows as hashing the tokens themselves."""
+    documents = offsets.shape[0] - 1
+    out = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    for document in range(documents):
+        for i in range(offsets[document], offsets[document + 1]):
+            if keep[i]:
+                _permute_min(values[i], a, b, out[document])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """|set(first[k]) & set(second[k])| for each pair k, the sets sorted and distinct (a merge, no hashing)."""
+    out = np.zeros(first.shape[0], dtype=np.int64)
+    for k in range(first.shape[0]):
+        i, i_end = offsets[first[k]], offsets[first[k] + 1]
+        j, j_end = offsets[second[k]], offsets[second[k] + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            if values[i] < values[j]:
+                i += 1
+            elif values[i] > values[j]:
+                j += 1
+            else:
+                shared += 1
+                i += 1
+                j += 1
+        out[k] = shared
+    return out
 
 
 def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

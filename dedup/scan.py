@@ -1,9 +1,11 @@
 """The scan pipeline on plain values: documents in, clusters out. The CLI only wires options to it.
 
-Stages: chrome (paragraph keys), fingerprint (signatures -> LSH band keys), candidates (banding),
-verify (exact measures), cluster. The text-heavy stages run in chunks on `jobs` processes; every
-chunk's result depends on its own documents only and comes back in order, so the output is the same
-byte for byte whatever `jobs` is. Texts are read from the document store when a stage needs them.
+Stages: chrome (paragraph keys); fingerprint (copy signatures and hashed term sets, then the run's common
+terms, then rewrite signatures over the distinctive ones, all as LSH band keys); candidates (banding, then
+a screen on the term sets that rules out pairs which cannot pass); verify (exact measures); cluster.
+The text-heavy stages run in chunks on `jobs` processes; every chunk's result depends on its own
+documents only and comes back in order, so the output is the same byte for byte whatever `jobs` is.
+Texts are read from the document store when a stage needs them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -22,11 +24,11 @@ from .candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidate
 from .cluster import Cluster, build_clusters
 from .content import Content, extract_content
 from .document import Document
-from .fingerprint import signatures
+from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore
-from .verify import Thresholds, Verdict, verify_pair
+from .verify import Thresholds, Verdict, screen, verify_pair
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
 PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
@@ -44,8 +46,9 @@ class ScanOptions:
 class ScanResult:
     documents: Sequence[Document]
     clusters: list[Cluster]
-    candidates: int = 0
-    verified: int = 0
+    candidates: int = 0  # pairs LSH proposed
+    verified: int = 0  # candidates the screen left for exact verification
+    accepted: int = 0  # verified pairs found to be duplicates
     boilerplate: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)  # high-water mark at the end of each stage
@@ -74,6 +77,8 @@ class _Run:
     store: DocumentStore
     chrome: frozenset[int] = frozenset()
     policy: Thresholds = field(default_factory=Thresholds)
+    terms: HashSets | None = None
+    common: np.ndarray | None = None  # the run's common terms (sorted hashes)
 
 
 _run: _Run | None = None
@@ -103,10 +108,19 @@ def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.n
     return np.array(documents, dtype=np.int64), np.array(keys, dtype=np.uint64), np.array(words, dtype=np.int64)
 
 
-def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures]:
     run = _current()
     batch = signatures([run.store.text(i) for i in range(*bounds)], run.chrome)
-    return band_keys(batch.copy, COPY_BANDING), band_keys(batch.rewrite, REWRITE_BANDING), batch.exact, batch.words
+    return band_keys(batch.copy, COPY_BANDING), replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
+
+
+def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Rewrite band keys and distinctive-term counts of a chunk of documents (the signature rows are
+    dropped at once: a million documents' rows would take 1.5 GB)."""
+    run = _current()
+    assert run.terms is not None and run.common is not None
+    rows, distinctive = rewrite_signatures(run.terms.slice(*bounds), run.common)
+    return band_keys(rows, REWRITE_BANDING), distinctive
 
 
 def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, list[Verdict]]:
@@ -164,20 +178,28 @@ def scan(
         _run = _Run(store, chrome, options.policy)
         _content.cache_clear()
         parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
-        copy_keys, rewrite_keys, exact, word_counts = (np.concatenate([part[k] for part in parts]) for k in range(4))
+        copy_keys = np.concatenate([keys for keys, _ in parts])
+        exact = np.concatenate([batch.exact for _, batch in parts])
+        terms = HashSets.join([batch.terms for _, batch in parts])
+        bigrams = HashSets.join([batch.bigrams for _, batch in parts])
+        del parts
+        _run = _Run(store, chrome, options.policy, terms, common_terms(terms))
+        parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
+        rewrite_keys = np.concatenate([keys for keys, _ in parts])
+        distinctive = np.concatenate([counts for _, counts in parts])
         del parts
         finished("fingerprint", started)
 
         started = time.perf_counter()
-        candidates = find_candidates(copy_keys, rewrite_keys, exact, word_counts >= options.policy.min_terms)
+        rewrite_members = (terms.sizes() >= options.policy.min_terms) & (distinctive >= MIN_DISTINCTIVE_TERMS)
+        candidates = find_candidates(copy_keys, rewrite_keys, exact, rewrite_members)
         del copy_keys, rewrite_keys
+        kept = candidates.subset(screen(candidates, terms, bigrams, options.policy))
+        del terms, bigrams
         finished("candidates", started)
 
         started = time.perf_counter()
-        pair_chunks = [
-            (candidates.first[start:end], candidates.second[start:end])
-            for start, end in _chunks(len(candidates), PAIR_CHUNK)
-        ]
+        pair_chunks = [(kept.first[start:end], kept.second[start:end]) for start, end in _chunks(len(kept), PAIR_CHUNK)]
         verdicts: list[Verdict] = []
         for _, accepted in tracked("verify", _verify_chunk, pair_chunks, [len(chunk[0]) for chunk in pair_chunks]):
             verdicts += accepted
@@ -199,7 +221,8 @@ def scan(
         documents=store,
         clusters=clusters,
         candidates=len(candidates),
-        verified=len(verdicts),
+        verified=len(kept),
+        accepted=len(verdicts),
         boilerplate=len(chrome),
         seconds=seconds,
         peak_rss_mb=memory,

@@ -31,8 +31,11 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import Indel
 
+from .candidates import EXACT, Candidates
 from .content import Content
 from .facts import ArticleFacts, agreement, extract
+from .fingerprint import HashSets
+from .hashing import intersection_sizes
 from .text import sentence_similarity
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
@@ -112,6 +115,28 @@ def _may_pass(scores: dict[str, float], policy: Thresholds) -> bool:
         or scores["jaccard"] >= policy.copy_jaccard
         or scores["terms"] + scores["bigrams"] >= policy.rewrite_score
     )
+
+
+# Hashing words to 32 bits can merge two of them (or match two different ones) about once in ten million
+# pairs; the screen gives that much way, so it never rules out a pair that exact scores would accept.
+SCREEN_MARGIN = 0.02
+
+
+def screen(candidates: Candidates, terms: HashSets, bigrams: HashSets, policy: Thresholds) -> np.ndarray:
+    """Which candidates may pass verification (a boolean mask), from the hashed term and bigram sets of
+    the fingerprint stage, without reading a text. Every accepted pair has `terms + bigrams` at or over
+    the rewrite threshold: a rewrite by definition, a copy because sharing half its phrases means sharing
+    more of its words and word pairs (copies score 0.9 and up). Most LSH candidates (same-topic articles
+    sharing a tenth of their words) fall far short, and exact verification costs a thousand times more."""
+    shared_terms = intersection_sizes(candidates.first, candidates.second, terms.values, terms.offsets)
+    shared_bigrams = intersection_sizes(candidates.first, candidates.second, bigrams.values, bigrams.offsets)
+    term_sizes, bigram_sizes = terms.sizes(), bigrams.sizes()
+    union = term_sizes[candidates.first] + term_sizes[candidates.second] - shared_terms
+    term_jaccard = np.where(union > 0, shared_terms / np.maximum(union, 1), 1.0)
+    smaller = np.minimum(bigram_sizes[candidates.first], bigram_sizes[candidates.second])
+    bigram_containment = np.where(smaller > 0, shared_bigrams / np.maximum(smaller, 1), 0.0)
+    exact = (candidates.channels & EXACT) > 0
+    return exact | (term_jaccard + bigram_containment >= policy.rewrite_score - SCREEN_MARGIN)
 
 
 def _containment(a: frozenset[str], b: frozenset[str]) -> float:

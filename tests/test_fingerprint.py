@@ -6,12 +6,26 @@ import random
 import re
 import zlib
 
+import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 
 from dedup.boilerplate import paragraph_key
 from dedup.content import extract_content
-from dedup.fingerprint import COPY_PERM, REWRITE_PERM, SCHEME, SEED, Fingerprint, fingerprint, signature, signatures
+from dedup.fingerprint import (
+    COPY_PERM,
+    REWRITE_PERM,
+    SCHEME,
+    SEED,
+    Fingerprint,
+    HashSets,
+    common_terms,
+    fingerprint,
+    rewrite_signatures,
+    signature,
+    signatures,
+    term_hashes,
+)
 from dedup.text import content_words, normalize, stem, words
 
 TEXTS = [
@@ -49,13 +63,14 @@ def test_fingerprint_channels_are_shingles_and_terms() -> None:
 
 def _rows(texts: list[str], chrome: frozenset[int] = frozenset()) -> list[Fingerprint]:
     batch = signatures(texts, chrome)
+    rewrite_rows, _ = rewrite_signatures(batch.terms, common=np.empty(0, dtype=np.uint32))
     return [
         Fingerprint(
             i,
             LeanMinHash(seed=SEED, hashvalues=copy, scheme=SCHEME),
             LeanMinHash(seed=SEED, hashvalues=rewrite, scheme=SCHEME),
         )
-        for i, (copy, rewrite) in enumerate(zip(batch.copy, batch.rewrite, strict=True))
+        for i, (copy, rewrite) in enumerate(zip(batch.copy, rewrite_rows, strict=True))
     ]
 
 
@@ -67,9 +82,46 @@ def test_batch_rows_do_not_depend_on_the_batch() -> None:
     texts = TEXTS * 3
     whole = signatures(texts, CHROME)
     parts = [signatures(texts[start : start + 4], CHROME) for start in range(0, len(texts), 4)]
-    for channel in ("copy", "rewrite", "exact", "words"):
+    for channel in ("copy", "exact", "words"):
         joined = [row for part in parts for row in getattr(part, channel).tolist()]
         assert getattr(whole, channel).tolist() == joined
+    for sets in ("terms", "bigrams"):
+        joined_sets = HashSets.join([getattr(part, sets) for part in parts])
+        assert joined_sets.values.tolist() == getattr(whole, sets).values.tolist()
+        assert joined_sets.offsets.tolist() == getattr(whole, sets).offsets.tolist()
+
+
+def _hash_sets_match_content(texts: list[str], chrome: frozenset[int] = frozenset()) -> None:
+    batch = signatures(texts, chrome)
+    for i, text in enumerate(texts):
+        content = extract_content(text, chrome)
+        terms, bigrams = term_hashes(content.terms)
+        assert batch.terms[i].tolist() == terms.tolist()
+        assert batch.bigrams[i].tolist() == bigrams.tolist()
+        assert len(terms) == len(content.term_set) and len(bigrams) == len(content.bigram_set)
+
+
+def test_term_and_bigram_hash_sets_are_the_content_sets() -> None:
+    _hash_sets_match_content(TEXTS, CHROME)
+
+
+def test_common_terms_stay_out_of_the_rewrite_signature() -> None:
+    story = "Drones attacked the air base at dawn near Erbil; officials said Soleimani's men were blamed."
+    filler = [f"Officials said prices rose in market number {i} on report {i * 7} today." for i in range(60)]
+    batch = signatures([story, story.replace("Erbil", "Mosul"), *filler])
+    common = common_terms(batch.terms)
+    assert set(term_hashes(["official"])[0].tolist()) <= set(common.tolist())  # in all 62 texts
+    assert not set(term_hashes(["erbil", "drone"])[0].tolist()) & set(common.tolist())
+    rows, distinctive = rewrite_signatures(batch.terms, common)
+    assert distinctive[0] == len(batch.terms[0]) - len(set(batch.terms[0].tolist()) & set(common.tolist()))
+    everything, _ = rewrite_signatures(batch.terms, np.empty(0, dtype=np.uint32))
+    assert (rows[0] != everything[0]).any()  # the common words changed the signature ...
+    assert (
+        rows[0].tolist()
+        == signature(
+            [t for t in extract_content(story).term_set if t not in {"official", "said"}], REWRITE_PERM
+        ).hashvalues.tolist()
+    )  # ... which is the MinHash of the distinctive words alone
 
 
 def test_exact_hash_and_word_counts() -> None:
@@ -115,3 +167,4 @@ def test_compiled_ascii_tokenising_matches_text_module() -> None:
     ]
     expected = [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
     assert _rows(texts) == expected
+    _hash_sets_match_content(texts)

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import zlib
 
+import numpy as np
 import pytest
 from datasketch import MinHash
 
 from dedup.boilerplate import chrome_of_texts, paragraph_key
-from dedup.candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidates
+from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
 from dedup.content import extract_content
 from dedup.document import Document
-from dedup.fingerprint import signature, signatures
+from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures
+from dedup.hashing import intersection_sizes
 from dedup.scan import scan
-from dedup.verify import Verdict, verify_pair
+from dedup.verify import Thresholds, Verdict, screen, verify_pair
 
 from .conftest import ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, WIRE
 
@@ -58,13 +60,41 @@ def _contents(*texts: str) -> list:
 def test_candidates_pair_copies_and_rewrites_but_not_strangers() -> None:
     texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), _story(1), WIRE]
     batch = signatures(texts)
-    found = find_candidates(band_keys(batch.copy, COPY_BANDING), band_keys(batch.rewrite, REWRITE_BANDING), batch.exact)
+    rewrite_rows, _ = rewrite_signatures(batch.terms, common_terms(batch.terms))
+    found = find_candidates(band_keys(batch.copy, COPY_BANDING), band_keys(rewrite_rows, REWRITE_BANDING), batch.exact)
     pairs = {(c.first, c.second): c.channels for c in found}
     assert "rewrite" in pairs[(0, 1)]
     assert "copy" in pairs[(2, 3)]
     assert pairs[(2, 5)] == ("exact",)  # an exact copy is paired with its first, outside LSH
     assert (3, 5) not in pairs  # ... and does not enter the LSH indexes itself
     assert not any(4 in pair for pair in pairs)
+
+
+def _all_pairs(n: int) -> Candidates:
+    first, second = np.triu_indices(n, k=1)
+    return Candidates(first.astype(np.int64), second.astype(np.int64), np.zeros(first.size, dtype=np.uint8))
+
+
+def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers() -> None:
+    wire_variants = [WIRE, WIRE.replace("Thursday", "Friday"), WIRE.split("\n\n")[0], "  " + WIRE.upper()]
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), SUMMIT_A, SUMMIT_B, *wire_variants, _story(1), _story(2)]
+    batch = signatures(texts)
+    pairs = _all_pairs(len(texts))
+    kept = screen(pairs, batch.terms, batch.bigrams, Thresholds())
+    contents = [extract_content(text) for text in texts]
+    accepted = [
+        verify_pair(a, b, contents[a], contents[b]).accepted for a, b in zip(pairs.first, pairs.second, strict=True)
+    ]
+    assert sum(accepted) >= 7  # the rewrite and the wire copies among themselves
+    assert all(kept[accepted])
+    strangers = [k for k, (a, b) in enumerate(zip(pairs.first, pairs.second, strict=True)) if {a, b} & {8, 9}]
+    assert not kept[[k for k in strangers if pairs.first[k] != 8]].any()  # 8 ~ 9 share a template
+
+
+def test_intersection_sizes_count_shared_hashes() -> None:
+    sets = HashSets.of([np.array(values, dtype=np.uint32) for values in ([1, 5, 9], [], [5, 9, 12, 40], [2, 3])])
+    first, second = np.array([0, 0, 2, 1]), np.array([2, 3, 3, 2])
+    assert intersection_sizes(first, second, sets.values, sets.offsets).tolist() == [2, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
