@@ -232,10 +232,11 @@ class _Problems:
 def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _Run:
     started = time.perf_counter()
     problems = _Problems(quiet)
-    documents = list(iter_documents(sources, settings.fields, problems))
+    progress = RichProgress(quiet=quiet)
+    documents = list(progress.track(iter_documents(sources, settings.fields, problems), "read", "documents"))
     problems.require(documents, ", ".join(sources) if len(sources) <= 3 else f"the {len(sources)} paths given")
     read_seconds, read_memory = time.perf_counter() - started, peak_rss_mb()
-    result = scan(documents, settings.scan, RichProgress(enabled=None if not quiet else False))
+    result = scan(documents, settings.scan, progress)
     return _Run(documents, result, problems.skipped, started, read_seconds, read_memory, time.perf_counter())
 
 
@@ -432,7 +433,7 @@ def filter_command(ctx: click.Context, corpus: str, annotate: bool, quiet: bool,
     with handle:
         documents, lines = read_corpus(handle, name, settings.fields, problems)
         problems.require(documents, name)
-        result = scan(documents, settings.scan, RichProgress(enabled=None if not quiet else False))
+        result = scan(documents, settings.scan, RichProgress(quiet=quiet))
         roles = roles_by_line(document_roles(result.clusters, documents), lines)
         handle.seek(0)
         written = copy_lines(handle, roles, sys.stdout.buffer, annotate)

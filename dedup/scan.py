@@ -62,11 +62,11 @@ class ScanResult:
 class StageProgress(Protocol):
     """What the pipeline needs of a progress display: one context per stage, advanced per item."""
 
-    def stage(self, name: str, total: int) -> AbstractContextManager[Callable[[int], None]]: ...
+    def stage(self, name: str, total: int, unit: str = "items") -> AbstractContextManager[Callable[[int], None]]: ...
 
 
 class NoProgress:
-    def stage(self, name: str, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    def stage(self, name: str, total: int, unit: str = "items") -> AbstractContextManager[Callable[[int], None]]:
         return nullcontext(lambda step: None)
 
 
@@ -158,8 +158,10 @@ def scan(
         seconds[stage] = time.perf_counter() - started
         memory[stage] = peak_rss_mb()
 
-    def tracked(stage: str, function: Callable, chunks: Sequence, sizes: Sequence[int]) -> Iterator:
-        with progress.stage(stage, sum(sizes)) as advance:
+    def tracked(
+        stage: str, function: Callable, chunks: Sequence, sizes: Sequence[int], unit: str = "documents"
+    ) -> Iterator:
+        with progress.stage(stage, sum(sizes), unit) as advance:
             for result, size in zip(ordered_map(function, chunks, options.jobs), sizes, strict=True):
                 advance(size)
                 yield result
@@ -201,7 +203,7 @@ def scan(
         started = time.perf_counter()
         pair_chunks = [(kept.first[start:end], kept.second[start:end]) for start, end in _chunks(len(kept), PAIR_CHUNK)]
         verdicts: list[Verdict] = []
-        for _, accepted in tracked("verify", _verify_chunk, pair_chunks, [len(chunk[0]) for chunk in pair_chunks]):
+        for _, accepted in tracked("verify", _verify_chunk, pair_chunks, [len(c[0]) for c in pair_chunks], "pairs"):
             verdicts += accepted
         finished("verify", started)
 
