@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .boilerplate import paragraph_key
-from .text import clean, content_words, normalize, paragraphs, sentences, shingles, words
+from .text import clean, content_words, normalize, paragraphs, sentences, windows, words
 
 SHINGLE_SIZE = 5
 
@@ -18,9 +18,9 @@ class Content:
     terms: tuple[str, ...]  # content words, stemmed, in order (rewrite evidence)
     sentences: tuple[str, ...]  # the article's own sentences, cleaned, case kept
     sentence_terms: tuple[tuple[str, ...], ...]  # each sentence's content words; empty sentences dropped
-    shingle_set: frozenset[str]  # word 5-shingles
+    shingle_set: frozenset[tuple[str, ...]]  # word 5-shingles (text.windows)
     term_set: frozenset[str]  # distinct content words
-    bigram_set: frozenset[str]  # adjacent content-word pairs
+    bigram_set: frozenset[tuple[str, ...]]  # adjacent content-word pairs (text.windows)
 
 
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
@@ -30,19 +30,23 @@ def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[lis
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
-    """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
+    """Split into paragraphs, drop the chrome ones, and derive the token views of what is left.
+
+    Words never span the whitespace that sentences are split at, so the article's words are its
+    sentences' words in order: each sentence is tokenised once and serves both views."""
     kept, normalized = own_paragraphs(text, chrome)
-    all_words = words(normalized)
-    terms = content_words(all_words)
     own_sentences = [sentence for paragraph in kept for sentence in sentences(paragraph)]
-    sentence_terms = [tuple(terms) for terms in (content_words(words(normalize(s))) for s in own_sentences) if terms]
+    sentence_words = [words(normalize(sentence)) for sentence in own_sentences]
+    sentence_terms = [content_words(tokens) for tokens in sentence_words]
+    all_words = [word for tokens in sentence_words for word in tokens]
+    terms = [term for tokens in sentence_terms for term in tokens]
     return Content(
         normalized=normalized,
         words=tuple(all_words),
         terms=tuple(terms),
         sentences=tuple(own_sentences),
-        sentence_terms=tuple(sentence_terms),
-        shingle_set=frozenset(shingles(all_words, SHINGLE_SIZE)),
+        sentence_terms=tuple(tuple(tokens) for tokens in sentence_terms if tokens),
+        shingle_set=frozenset(windows(all_words, SHINGLE_SIZE)),
         term_set=frozenset(terms),
-        bigram_set=frozenset(shingles(terms, 2)),
+        bigram_set=frozenset(windows(terms, 2)),
     )

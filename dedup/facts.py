@@ -127,16 +127,9 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
     starting: set[str] = set()
     capitalised: set[str] = set()
     for index, sentence in enumerate(sentences):
-        masked = sentence
-        for kind, pattern, describe in (("date", _DATE, _date), ("number", _NUMBER, _number)):
-            for match in pattern.finditer(masked):
-                described = describe(match, masked)
-                if described is None:
-                    continue
-                text, key = described
-                _add(found, kind, text, key, index)
-                # Masked with a non-word character, so a name run never spans a date or a number.
-                masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+        masked, dates_and_numbers = _dates_and_numbers(sentence)
+        for kind, text, key in dates_and_numbers:
+            _add(found, kind, text, key, index)
         for run, at_start in _name_runs(masked):
             key = name_key(run)
             if not key:
@@ -151,6 +144,32 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
     text_words = {word for sentence in sentences for word in words(normalize(sentence))}
     word_parts = frozenset(part for word in text_words for part in _parts(word))
     return ArticleFacts(facts, always_starting, frozenset(capitalised), word_parts)
+
+
+def _dates_and_numbers(sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """The dates and numbers of a sentence as (kind, text, key), and the sentence with them masked by a
+    non-word character, so that a name run never spans a date or a number."""
+    found = []
+    masked = sentence
+    for kind, pattern, describe in (("date", _DATE, _date), ("number", _NUMBER, _number)):
+        for match in pattern.finditer(masked):
+            described = describe(match, masked)
+            if described is None:
+                continue
+            found.append((kind, *described))
+            masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+    return masked, found
+
+
+def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
+    """An article's figures as (kind, key): its dates, and its numbers other than 0-12 (what `agreement`
+    compares). The same facts `extract` finds, without the names, which cost most of its time."""
+    return frozenset(
+        (kind, key)
+        for sentence in sentences
+        for kind, _, key in _dates_and_numbers(sentence)[1]
+        if kind == "date" or key not in SMALL_NUMBERS
+    )
 
 
 def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:
@@ -177,19 +196,13 @@ MIN_FACTS = 2  # fewer facts than this on the sparser side say nothing about agr
 SMALL_NUMBERS = frozenset(str(n) for n in range(13))  # counts and list items: "two drones", "3."
 
 
-def agreement(a: ArticleFacts, b: ArticleFacts) -> float:
-    """Share of the sparser article's figures (dates, and numbers other than 0-12) that the other also
-    states (compared by canonical value, as `compare` does); 1.0 when the sparser side has fewer than
-    MIN_FACTS. Rewrites keep their figures; templated stories (dividend notices, results tables) keep the
-    wording and change every figure. Names are left out: a paraphrase may name a thing differently."""
-    figures_a = {(f.kind, f.key) for f in a.facts if _is_figure(f)}
-    figures_b = {(f.kind, f.key) for f in b.facts if _is_figure(f)}
+def agreement(figures_a: frozenset[tuple[str, str]], figures_b: frozenset[tuple[str, str]]) -> float:
+    """Share of the sparser article's `figures` that the other also states (compared by canonical value,
+    as `compare` does); 1.0 when the sparser side has fewer than MIN_FACTS. Rewrites keep their figures;
+    templated stories (dividend notices, results tables) keep the wording and change every figure. Names
+    are left out: a paraphrase may name a thing differently."""
     sparser, other = sorted((figures_a, figures_b), key=len)
     return 1.0 if len(sparser) < MIN_FACTS else len(sparser & other) / len(sparser)
-
-
-def _is_figure(fact: Fact) -> bool:
-    return fact.kind == "date" or (fact.kind == "number" and fact.key not in SMALL_NUMBERS)
 
 
 def name_key(name: str) -> str:

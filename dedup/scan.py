@@ -18,6 +18,8 @@ from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .boilerplate import find_boilerplate, paragraph_keys
 from .candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidates
@@ -134,6 +136,22 @@ def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, list[Verdi
     return len(pairs[0]), accepted
 
 
+def _verification_order(first: np.ndarray, second: np.ndarray, documents: int) -> np.ndarray:
+    """An order of the pairs in which each verifier's cache of extracted articles serves most of them.
+
+    Extracting an article costs four times as much as scoring a pair, and pairs sorted by their first
+    article fetch the second from anywhere in the run. Numbering the articles in reverse Cuthill-McKee
+    order (a breadth-first order that keeps linked articles close) and taking pairs by their lower number
+    walks the graph a neighbourhood at a time: on the 100k bench corpus it extracts each article about
+    once, against twice in (first, second) order. It depends on the pairs alone, never on `jobs`."""
+    graph = coo_matrix((np.ones(first.size, dtype=np.int8), (first, second)), shape=(documents, documents)).tocsr()
+    numbering = np.empty(documents, dtype=np.int64)
+    numbering[reverse_cuthill_mckee(graph + graph.T, symmetric_mode=True)] = np.arange(documents)
+    low = np.minimum(numbering[first], numbering[second])
+    high = np.maximum(numbering[first], numbering[second])
+    return np.lexsort((high, low))
+
+
 def _chunks(total: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
@@ -201,10 +219,15 @@ def scan(
         finished("candidates", started)
 
         started = time.perf_counter()
-        pair_chunks = [(kept.first[start:end], kept.second[start:end]) for start, end in _chunks(len(kept), PAIR_CHUNK)]
+        order = _verification_order(kept.first, kept.second, n)
+        pair_chunks = [
+            (kept.first[order[start:end]], kept.second[order[start:end]])
+            for start, end in _chunks(len(kept), PAIR_CHUNK)
+        ]
         verdicts: list[Verdict] = []
         for _, accepted in tracked("verify", _verify_chunk, pair_chunks, [len(c[0]) for c in pair_chunks], "pairs"):
             verdicts += accepted
+        verdicts.sort(key=lambda verdict: (verdict.first, verdict.second))  # the order clustering has always seen
         finished("verify", started)
 
         started = time.perf_counter()

@@ -122,6 +122,13 @@ def shingles(tokens: list[str], size: int) -> set[str]:
     return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
+def windows(tokens: Sequence[str], size: int) -> Iterator[tuple[str, ...]]:
+    """`shingles` as tuples (cheaper to make and compare than joined strings): the same set, one to one."""
+    if len(tokens) <= size:
+        return iter([tuple(tokens)] if tokens else [])
+    return zip(*(tokens[offset : len(tokens) - size + 1 + offset] for offset in range(size)), strict=True)
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank-line separated blocks, or lines when the text has no blank lines and many lines
     (scraped pages often put one paragraph per line)."""

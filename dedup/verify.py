@@ -33,7 +33,7 @@ from rapidfuzz.distance import Indel
 
 from .candidates import EXACT, Candidates
 from .content import Content
-from .facts import ArticleFacts, agreement, extract
+from .facts import agreement, figures
 from .fingerprint import HashSets
 from .hashing import intersection_sizes
 from .text import sentence_similarity
@@ -87,13 +87,13 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     scores["sentences"] = sentence_coverage(a.sentence_terms, b.sentence_terms)
     scores["ratio"] = Indel.normalized_similarity(a.normalized, b.normalized)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
-        scores["facts"] = agreement(_facts(a.sentences), _facts(b.sentences))
+        scores["facts"] = agreement(_figures(a.sentences), _figures(b.sentences))
     return scores
 
 
 @lru_cache(maxsize=4096)
-def _facts(sentences: tuple[str, ...]) -> ArticleFacts:
-    return extract(sentences)
+def _figures(sentences: tuple[str, ...]) -> frozenset[tuple[str, str]]:
+    return figures(sentences)
 
 
 def _partial_copy(scores: dict[str, float], policy: Thresholds) -> bool:
@@ -139,7 +139,7 @@ def screen(candidates: Candidates, terms: HashSets, bigrams: HashSets, policy: T
     return exact | (term_jaccard + bigram_containment >= policy.rewrite_score - SCREEN_MARGIN)
 
 
-def _containment(a: frozenset[str], b: frozenset[str]) -> float:
+def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 

@@ -56,7 +56,7 @@ def test_fingerprint_channels_are_shingles_and_terms() -> None:
     content = extract_content(TEXTS[0])
     result = fingerprint(7, content)
     assert result.index == 7
-    assert result.copy == datasketch_minhash(sorted(content.shingle_set))
+    assert result.copy == datasketch_minhash(sorted(" ".join(shingle) for shingle in content.shingle_set))
     assert result.rewrite == datasketch_minhash(list(content.terms), REWRITE_PERM)
     assert result.copy.jaccard(fingerprint(0, extract_content(TEXTS[0] + " And one more.")).copy) > 0.5
 

@@ -198,14 +198,17 @@ def test_templated_stories_with_other_figures_are_not_rewrites() -> None:
 
 
 def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> None:
-    from dedup.facts import agreement, extract
+    from dedup.facts import agreement, extract, figures
 
-    kept = extract(["In 2019 the firm paid $2.5 billion for 469,000 acres.", "Two drones were seen."])
-    same = extract(["The firm paid $2,500 million in 2019 for 469,000 acres of land."])
-    other = extract(["In 2021 the firm paid $1.1 billion for 12,000 acres.", "Three drones were seen."])
+    kept = figures(["In 2019 the firm paid $2.5 billion for 469,000 acres.", "Two drones were seen."])
+    same = figures(["The firm paid $2,500 million in 2019 for 469,000 acres of land."])
+    other = figures(["In 2021 the firm paid $1.1 billion for 12,000 acres.", "Three drones were seen."])
     assert agreement(kept, same) == 1.0
     assert agreement(kept, other) == 0.0
-    assert agreement(extract(["One, two, 3 and 4."]), extract(["Five and 6."])) == 1.0  # no figures: no evidence
+    assert agreement(figures(["One, two, 3 and 4."]), figures(["Five and 6."])) == 1.0  # no figures: no evidence
+    sentences = ["Iraq's Al-Asad base was hit on 3 January 2020 by 11 drones costing $20,000 each.", "Two fell."]
+    every_fact = {(f.kind, f.key) for f in extract(sentences).facts if f.kind != "name"}
+    assert figures(sentences) == {fact for fact in every_fact if fact[0] == "date" or int(fact[1].strip("$")) > 12}
 
 
 def _exact(first: int, second: int) -> Verdict:
@@ -226,3 +229,17 @@ def test_exact_copies_stay_together_whatever_else_they_link_to() -> None:
     assert placed[0][0] == placed[3][0] == placed[5][0] == 3
     assert placed[3][1] == "original" and placed[0][1:] == ("exact", None) and placed[5][1:] == ("exact", None)
     assert {m.index for c in clusters if c.original == 7 for m in c.members} == {7, 8, 9}
+
+
+def test_content_words_are_the_sentences_words_in_order() -> None:
+    from dedup.text import shingles, words
+
+    texts = [
+        ORIGINAL.read_text(),
+        WIRE,
+        'U.S. forces said: "No." Then (at 8.1 p.m.) Mr. Smith left.\n\nÜber-cool café ß.',
+    ]
+    for text in texts:
+        content = extract_content(text)
+        assert list(content.words) == words(content.normalized)
+        assert {" ".join(shingle) for shingle in content.shingle_set} == shingles(list(content.words), 5)
