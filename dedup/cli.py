@@ -25,6 +25,7 @@ from .evaluate import load_grouping, score
 from .filtering import copy_lines, read_corpus, roles_by_line, spool
 from .gate import BaselineError, check, load_baseline, summary
 from .reading import Fields, iter_documents, paths_from
+from .store import DocumentStore
 from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
 from .scan import ScanResult, scan
 from .stats import peak_rss_mb
@@ -173,7 +174,7 @@ def _sources(paths: tuple[str, ...], files_from: str | None, null: bool) -> list
 
 @dataclass
 class _Run:
-    documents: list[Document]
+    documents: Sequence[Document]
     result: ScanResult
     skipped: int
     started: float
@@ -233,7 +234,10 @@ def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _R
     started = time.perf_counter()
     problems = _Problems(quiet)
     progress = RichProgress(quiet=quiet)
-    documents = list(progress.track(iter_documents(sources, settings.fields, problems), "read", "documents"))
+    # Straight into the store, which spools texts to disk past a limit: a run never holds every text.
+    documents = DocumentStore.of(
+        progress.track(iter_documents(sources, settings.fields, problems), "read", "documents")
+    )
     problems.require(documents, ", ".join(sources) if len(sources) <= 3 else f"the {len(sources)} paths given")
     read_seconds, read_memory = time.perf_counter() - started, peak_rss_mb()
     result = scan(documents, settings.scan, progress)

@@ -95,24 +95,26 @@ def build_clusters(
     dates: Sequence[str | None],
     lengths: Sequence[int],
     rule: str,
-    rescore: Callable[[int, int], Verdict],
+    rescore: Callable[[Sequence[tuple[int, int]]], Sequence[Verdict]],
 ) -> list[Cluster]:
     """Star clusters, each with its original by `rule`.
 
     Exact copies are one document to the clustering: each group of them is represented by its best-ranked
     member, and the others join wherever it goes (`exact`, via it unless it is the original), so twins are
     never split. Each other member's relation and scores refer to the original (from the verified pair,
-    or from `rescore(original, member)` when that pair was never a candidate); a member that does not pass
-    against the original keeps its verified link via the star's centre."""
+    or, when that pair was never a candidate, from `rescore`, which verifies a list of (first, second)
+    pairs in one go); a member that does not pass against the original keeps its verified link via the
+    star's centre."""
     order = keep_order(dates, lengths, rule)
     rank = {index: position for position, index in enumerate(order)}
     copies_of = _exact_groups(verdicts, rank)
     copied = {copy for copies in copies_of.values() for copy in copies}
     kept = [v for v in verdicts if v.accepted and v.first not in copied and v.second not in copied]
-    by_pair = {(v.first, v.second): v for v in verdicts if v.accepted}
+    accepted = {(v.first, v.second): v for v in verdicts if v.accepted}
+    by_pair = dict(accepted)  # and the rejections of rescored pairs, once made
 
     def link(a: int, b: int) -> Verdict | None:
-        return by_pair.get((min(a, b), max(a, b)))
+        return accepted.get((min(a, b), max(a, b)))
 
     groups = star_clusters(kept, order)
     originals = [min(group, key=rank.__getitem__) for group in groups]
@@ -122,13 +124,22 @@ def build_clusters(
         if representative not in placed:  # exact copies of each other and nothing else
             groups.append([representative])
             originals.append(representative)
+    unverified = sorted(
+        {
+            (min(original, index), max(original, index))
+            for group, original in zip(groups, originals, strict=True)
+            for index in group
+            if index != original and link(original, index) is None
+        }
+    )
+    by_pair.update({(v.first, v.second): v for v in rescore(unverified)})
     clusters = []
     for group, original in zip(groups, originals, strict=True):
         centre = group[0]
         members = [Member(original, "original", {})]
         for index in group:
             if index != original:
-                verdict = link(original, index) or rescore(min(original, index), max(original, index))
+                verdict = by_pair[(min(original, index), max(original, index))]
                 if verdict.accepted:
                     members.append(Member(index, verdict.relation or "", verdict.scores))
                 else:

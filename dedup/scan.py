@@ -152,6 +152,12 @@ def _verification_order(first: np.ndarray, second: np.ndarray, documents: int) -
     return np.lexsort((high, low))
 
 
+def _rescore_chunk(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+    """Every verdict of a chunk of pairs, rejections included (clustering asks for each)."""
+    policy = _current().policy
+    return [verify_pair(first, second, _content(first), _content(second), policy) for first, second in pairs]
+
+
 def _chunks(total: int, size: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, total)) for start in range(0, total, size)]
 
@@ -236,7 +242,13 @@ def scan(
             store.dates,
             store.lengths,
             options.keep,
-            rescore=lambda a, b: verify_pair(a, b, _content(a), _content(b), options.policy),
+            rescore=lambda pairs: [
+                verdict
+                for chunk in ordered_map(
+                    _rescore_chunk, [pairs[start:end] for start, end in _chunks(len(pairs), PAIR_CHUNK)], options.jobs
+                )
+                for verdict in chunk
+            ],
         )
         finished("cluster", started)
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
 import pytest
@@ -153,9 +154,9 @@ def test_original_is_the_earliest_and_members_are_scored_against_it() -> None:
     verdicts = [_verdict(0, 1, 0.9), _verdict(0, 2, 0.9), _verdict(1, 2, 0.9)]
     rescored: list[tuple[int, int]] = []
 
-    def rescore(a: int, b: int) -> Verdict:
-        rescored.append((a, b))
-        return _verdict(a, b, 0.9)
+    def rescore(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+        rescored.extend(pairs)
+        return [_verdict(a, b, 0.9) for a, b in pairs]
 
     (cluster,) = build_clusters(verdicts, dates, [10, 10, 10], "earliest", rescore)
     assert cluster.original == 1
@@ -221,8 +222,8 @@ def test_exact_copies_stay_together_whatever_else_they_link_to() -> None:
     verdicts = [_exact(0, 3), _exact(0, 5), _verdict(5, 7, 0.5), _verdict(7, 8, 0.9), _verdict(7, 9, 0.9)]
     dates = ["2024-01-05", None, None, "2024-01-01", None, "2024-01-09", None, "2024-01-02", None, None]
 
-    def rescore(a: int, b: int) -> Verdict:
-        return Verdict(a, b, None, {})
+    def rescore(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+        return [Verdict(a, b, None, {}) for a, b in pairs]
 
     clusters = build_clusters(verdicts, dates, [10] * 10, "earliest", rescore)
     placed = {m.index: (c.original, m.relation, m.via) for c in clusters for m in c.members}
