@@ -25,10 +25,10 @@ from .evaluate import load_grouping, score
 from .filtering import copy_lines, read_corpus, roles_by_line, spool
 from .gate import BaselineError, check, load_baseline, summary
 from .reading import Fields, iter_documents, paths_from
-from .store import DocumentStore
 from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
 from .scan import ScanResult, scan
 from .stats import peak_rss_mb
+from .store import DocumentStore
 from .verify import RELATIONS, Thresholds
 
 EXIT_OK, EXIT_OVER_LIMIT, EXIT_TROUBLE = 0, 1, 2
