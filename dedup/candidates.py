@@ -10,7 +10,7 @@ entries, far past the memory a laptop-sized run has. The pairs are the same (tes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,9 +91,14 @@ def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
     return (keys ^ (keys >> np.uint64(32))).astype(np.uint32)
 
 
-def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
+PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (first, second) -> mask of pairs to keep
+
+
+def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: PairFilter | None = None) -> np.ndarray:
     """Pairs (as first * n + second codes, first < second) of documents sharing a key in some band.
-    `members` restricts the index to some documents (others never pair)."""
+    `members` restricts the index to some documents (others never pair). `keep` screens each band's
+    pairs as they are found, so that pairs it rules out are never held: on a large corpus of one beat
+    they outnumber the rest a hundred to one."""
     n = len(keys)
     indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
     merged = np.empty(0, dtype=np.int64)  # sorted, unique
@@ -111,7 +116,11 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> np.ndar
             bucket_starts = starts[sizes == size]
             buckets = members_sorted[bucket_starts[:, None] + np.arange(size)]
             first, second = _bucket_links(size)
-            codes = (buckets[:, first] * n + buckets[:, second]).ravel()
+            firsts, seconds = buckets[:, first].ravel(), buckets[:, second].ravel()
+            if keep is not None:
+                kept = keep(firsts, seconds)
+                firsts, seconds = firsts[kept], seconds[kept]
+            codes = firsts * n + seconds
             pending.append(codes)
             pending_size += codes.size
         # Near copies meet in many bands; merging only once the new pairs outnumber the known ones keeps
@@ -137,12 +146,16 @@ def find_candidates(
     rewrite_keys: np.ndarray,
     exact: np.ndarray | None = None,
     rewrite_members: np.ndarray | None = None,
+    keep: PairFilter | None = None,
+    index: Callable[[np.ndarray, np.ndarray, PairFilter | None], np.ndarray] = bucket_pairs,
 ) -> Candidates:
     """Candidates from the band keys of the copy and rewrite channels (documents x bands, `band_keys`).
 
     `exact`: a content hash per document; documents with equal hashes are paired with the first of them
     (channel EXACT) and only that first one enters the LSH indexes. `rewrite_members`: a boolean mask of
-    the documents long enough to be judged rewrites; only they enter the rewrite index."""
+    the documents long enough to be judged rewrites; only they enter the rewrite index. `keep`: a screen
+    for the LSH pairs (see bucket_pairs); exact copies are always kept. `index`: how one channel's pairs
+    are found, bucket_pairs or anything that returns the same (scan runs it on several processes)."""
     n = len(copy_keys)
     channels: dict[int, np.ndarray] = {}
     representative = np.ones(n, dtype=bool)
@@ -154,9 +167,9 @@ def find_candidates(
         copies = order[~first_of_run]
         representative[copies] = False
         channels[EXACT] = np.unique(run_first[~first_of_run].astype(np.int64) * n + copies)
-    channels[COPY] = bucket_pairs(copy_keys, representative)
+    channels[COPY] = index(copy_keys, representative, keep)
     rewrite_index = representative if rewrite_members is None else representative & rewrite_members
-    channels[REWRITE] = bucket_pairs(rewrite_keys, rewrite_index)
+    channels[REWRITE] = index(rewrite_keys, rewrite_index, keep)
     codes = np.unique(np.concatenate(list(channels.values())))
     bits = np.zeros(len(codes), dtype=np.uint8)
     for bit, channel_codes in channels.items():

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Protocol
 
 import numpy as np
@@ -22,15 +22,15 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .boilerplate import find_boilerplate, paragraph_keys
-from .candidates import COPY_BANDING, REWRITE_BANDING, band_keys, find_candidates
-from .cluster import Cluster, build_clusters
+from .candidates import COPY_BANDING, EXACT, REWRITE_BANDING, PairFilter, band_keys, bucket_pairs, find_candidates
+from .cluster import Cluster, build_clusters, keep_order
 from .content import Content, extract_content
 from .document import Document
 from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore
-from .verify import Thresholds, Verdict, screen, verify_pair
+from .verify import Thresholds, Verdict, screen, screen_scores, verify_pair, within_budget
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
 PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
@@ -123,6 +123,17 @@ def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     assert run.terms is not None and run.common is not None
     rows, distinctive = rewrite_signatures(run.terms.slice(*bounds), run.common)
     return band_keys(rows, REWRITE_BANDING), distinctive
+
+
+# One channel's band keys, index mask and screen while its bands are banded on the workers.
+_banding: tuple[np.ndarray, np.ndarray, PairFilter | None] | None = None
+BAND_CHUNK = 8  # bands per unit of work
+
+
+def _band_chunk(bounds: tuple[int, int]) -> np.ndarray:
+    assert _banding is not None, "banding ran outside _parallel_bucket_pairs"
+    keys, members, keep = _banding
+    return bucket_pairs(keys[:, bounds[0] : bounds[1]], members, keep)
 
 
 def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> tuple[int, list[Verdict]]:
@@ -218,10 +229,34 @@ def scan(
 
         started = time.perf_counter()
         rewrite_members = (terms.sizes() >= options.policy.min_terms) & (distinctive >= MIN_DISTINCTIVE_TERMS)
-        candidates = find_candidates(copy_keys, rewrite_keys, exact, rewrite_members)
+
+        def parallel_bucket_pairs(keys: np.ndarray, members: np.ndarray, keep: PairFilter | None) -> np.ndarray:
+            """bucket_pairs with its bands shared out among the workers: the same pairs."""
+            global _banding
+            _banding = (keys, members, keep)
+            try:
+                band_chunks = _chunks(keys.shape[1], BAND_CHUNK)
+                sizes = [end - start for start, end in band_chunks]
+                parts = list(tracked("candidates", _band_chunk, band_chunks, sizes, "bands"))
+            finally:
+                _banding = None
+            return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+        candidates = find_candidates(
+            copy_keys,
+            rewrite_keys,
+            exact,
+            rewrite_members,
+            keep=partial(screen, terms=terms, bigrams=bigrams, policy=options.policy),
+            index=parallel_bucket_pairs,
+        )
         del copy_keys, rewrite_keys
-        kept = candidates.subset(screen(candidates, terms, bigrams, options.policy))
-        del terms, bigrams
+        scores = screen_scores(candidates.first, candidates.second, terms, bigrams)
+        rank = np.empty(n, dtype=np.int64)
+        rank[keep_order(store.dates, store.lengths, options.keep)] = np.arange(n)
+        exact_copies = (candidates.channels & EXACT) > 0
+        kept = candidates.subset(exact_copies | within_budget(candidates.first, candidates.second, scores, rank))
+        del terms, bigrams, scores
         finished("candidates", started)
 
         started = time.perf_counter()

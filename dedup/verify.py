@@ -31,7 +31,6 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .candidates import EXACT, Candidates
 from .content import Content
 from .facts import agreement, figures
 from .fingerprint import HashSets
@@ -122,21 +121,47 @@ def _may_pass(scores: dict[str, float], policy: Thresholds) -> bool:
 SCREEN_MARGIN = 0.02
 
 
-def screen(candidates: Candidates, terms: HashSets, bigrams: HashSets, policy: Thresholds) -> np.ndarray:
-    """Which candidates may pass verification (a boolean mask), from the hashed term and bigram sets of
-    the fingerprint stage, without reading a text. Every accepted pair has `terms + bigrams` at or over
-    the rewrite threshold: a rewrite by definition, a copy because sharing half its phrases means sharing
-    more of its words and word pairs (copies score 0.9 and up). Most LSH candidates (same-topic articles
-    sharing a tenth of their words) fall far short, and exact verification costs a thousand times more."""
-    shared_terms = intersection_sizes(candidates.first, candidates.second, terms.values, terms.offsets)
-    shared_bigrams = intersection_sizes(candidates.first, candidates.second, bigrams.values, bigrams.offsets)
+def screen_scores(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets) -> np.ndarray:
+    """`terms + bigrams` of each pair (first[k], second[k]), computed exactly on the hashed term and bigram
+    sets of the fingerprint stage, without reading a text."""
+    shared_terms = intersection_sizes(first, second, terms.values, terms.offsets)
+    shared_bigrams = intersection_sizes(first, second, bigrams.values, bigrams.offsets)
     term_sizes, bigram_sizes = terms.sizes(), bigrams.sizes()
-    union = term_sizes[candidates.first] + term_sizes[candidates.second] - shared_terms
+    union = term_sizes[first] + term_sizes[second] - shared_terms
     term_jaccard = np.where(union > 0, shared_terms / np.maximum(union, 1), 1.0)
-    smaller = np.minimum(bigram_sizes[candidates.first], bigram_sizes[candidates.second])
-    bigram_containment = np.where(smaller > 0, shared_bigrams / np.maximum(smaller, 1), 0.0)
-    exact = (candidates.channels & EXACT) > 0
-    return exact | (term_jaccard + bigram_containment >= policy.rewrite_score - SCREEN_MARGIN)
+    smaller = np.minimum(bigram_sizes[first], bigram_sizes[second])
+    return term_jaccard + np.where(smaller > 0, shared_bigrams / np.maximum(smaller, 1), 0.0)
+
+
+def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets, policy: Thresholds) -> np.ndarray:
+    """Which pairs may pass verification (a boolean mask). Every accepted pair has `terms + bigrams` at
+    or over the rewrite threshold: a rewrite by definition, a copy because sharing half its phrases means
+    sharing more of its words and word pairs (copies score 0.9 and up). Most LSH candidates (same-topic
+    articles sharing a tenth of their words) fall far short, and exact verification costs a thousand
+    times more."""
+    return screen_scores(first, second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN
+
+
+# On a large corpus of one beat, an article can pass the screen with hundreds of others that each share
+# a few of its sentences or its template: pairs that grow with the square of the corpus. Each article's
+# VERIFY_PER_DOCUMENT strongest screened pairs are verified (a pair is, when it is among the strongest of
+# either article), and every pair at COPY_LEVEL or over (copies: most words and word pairs shared).
+VERIFY_PER_DOCUMENT = 5
+COPY_LEVEL = 1.5
+
+
+def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Which screened pairs are verified (a boolean mask): each document's VERIFY_PER_DOCUMENT strongest
+    by screen score (ties to the partner earlier in `rank`, the keep order, so copies of one story all
+    link to its likely original), and every pair at COPY_LEVEL or over."""
+    count = first.size
+    ends = np.concatenate([first, second])
+    partners = np.concatenate([second, first])
+    order = np.lexsort((-np.concatenate([scores, scores]), rank[partners], ends))
+    sorted_ends = ends[order]
+    place = np.empty(2 * count, dtype=np.int64)
+    place[order] = np.arange(2 * count) - np.searchsorted(sorted_ends, sorted_ends, side="left")
+    return (np.minimum(place[:count], place[count:]) < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
 
 
 def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:

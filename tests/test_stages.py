@@ -81,7 +81,7 @@ def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers()
     texts = [ORIGINAL.read_text(), REWRITE.read_text(), SUMMIT_A, SUMMIT_B, *wire_variants, _story(1), _story(2)]
     batch = signatures(texts)
     pairs = _all_pairs(len(texts))
-    kept = screen(pairs, batch.terms, batch.bigrams, Thresholds())
+    kept = screen(pairs.first, pairs.second, batch.terms, batch.bigrams, Thresholds())
     contents = [extract_content(text) for text in texts]
     accepted = [
         verify_pair(a, b, contents[a], contents[b]).accepted for a, b in zip(pairs.first, pairs.second, strict=True)
