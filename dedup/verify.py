@@ -143,17 +143,18 @@ def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: Hash
 
 
 # On a large corpus of one beat, an article can pass the screen with hundreds of others that each share
-# a few of its sentences or its template: pairs that grow with the square of the corpus. Each article's
-# VERIFY_PER_DOCUMENT strongest screened pairs are verified (a pair is, when it is among the strongest of
-# either article), and every pair at COPY_LEVEL or over (copies: most words and word pairs shared).
+# a few of its sentences or its template: pairs that grow with the square of the corpus. So each article
+# is verified against its VERIFY_PER_DOCUMENT likeliest originals (its earliest screened partners, by the
+# keep order), and every pair at COPY_LEVEL or over (copies: most words and word pairs shared).
 VERIFY_PER_DOCUMENT = 5
 COPY_LEVEL = 1.5
 
 
 def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, rank: np.ndarray) -> np.ndarray:
-    """Which screened pairs are verified (a boolean mask): each document's VERIFY_PER_DOCUMENT strongest
-    by screen score (ties to the partner earlier in `rank`, the keep order, so copies of one story all
-    link to its likely original), and every pair at COPY_LEVEL or over."""
+    """Which screened pairs are verified (a boolean mask): each pair whose earlier document (by `rank`,
+    the keep order) is among the VERIFY_PER_DOCUMENT earliest partners of the later one (ties by screen
+    score), and every pair at COPY_LEVEL or over. Members of a large group all check the same few
+    likely originals, so star clustering still finds the group's centre."""
     count = first.size
     ends = np.concatenate([first, second])
     partners = np.concatenate([second, first])
@@ -161,7 +162,9 @@ def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, ran
     sorted_ends = ends[order]
     place = np.empty(2 * count, dtype=np.int64)
     place[order] = np.arange(2 * count) - np.searchsorted(sorted_ends, sorted_ends, side="left")
-    return (np.minimum(place[:count], place[count:]) < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
+    later_is_second = rank[second] > rank[first]
+    later_place = np.where(later_is_second, place[count:], place[:count])
+    return (later_place < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
 
 
 def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
