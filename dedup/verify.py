@@ -69,7 +69,8 @@ class Verdict:
 
 def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict[str, float]:
     """Every measure of the module docstring, computed exactly. Given a `policy`, the two costly
-    measures (sentences, ratio) are left out when the cheap ones already rule the pair out."""
+    measures (sentences, facts) are left out when the cheap ones already rule the pair out, and `ratio`,
+    which decides nothing, is left to verify_pair to add to accepted pairs."""
     shared = len(a.shingle_set & b.shingle_set)
     union = len(a.shingle_set) + len(b.shingle_set) - shared
     union_terms = len(a.term_set | b.term_set)
@@ -84,7 +85,8 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     if policy is not None and not _may_pass(scores, policy):
         return scores
     scores["sentences"] = sentence_coverage(a.sentence_terms, b.sentence_terms)
-    scores["ratio"] = Indel.normalized_similarity(a.normalized, b.normalized)
+    if policy is None:
+        scores["ratio"] = _ratio(a, b)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
         scores["facts"] = agreement(_figures(a.sentences), _figures(b.sentences))
     return scores
@@ -198,9 +200,15 @@ def classify(a: Content, b: Content, scores: dict[str, float], policy: Threshold
     return None
 
 
+def _ratio(a: Content, b: Content) -> float:
+    return Indel.normalized_similarity(a.normalized, b.normalized)
+
+
 def verify_pair(first: int, second: int, a: Content, b: Content, policy: Thresholds = Thresholds()) -> Verdict:
     scores = score_pair(a, b, policy)
     relation = classify(a, b, scores, policy)
+    if relation is not None and "ratio" not in scores:
+        scores["ratio"] = _ratio(a, b)
     if relation == "exact":
         scores = dict.fromkeys(scores, 1.0)
     return Verdict(first, second, relation, {k: round(scores[k], 3) for k in SCORES if k in scores})
