@@ -23,6 +23,7 @@ stderr = Console(stderr=True, highlight=False)
 
 MINIMUM_ITEMS = 200  # a stage with fewer items is over before a display of it would be worth reading
 LOG_AFTER_SECONDS = 2.0  # off a terminal, a stage that ends sooner prints nothing: short runs keep stderr clean
+LOG_ALWAYS_AFTER_SECONDS = 30.0  # ... but one this long says so whatever its count (banding: 128 bands)
 LOG_EVERY_SECONDS = 10.0  # off a terminal, a running stage says where it is at most this often
 LIVE_UPDATE_SECONDS = 0.1  # the bar redraws ten times a second; handing it counts more often is wasted work
 
@@ -102,7 +103,8 @@ class _LoggedStage(_Stage):
 
     def end(self, finished: bool) -> None:
         seconds = self.clock() - self.started
-        if finished and seconds >= LOG_AFTER_SECONDS and self.done >= MINIMUM_ITEMS:
+        worth_a_line = self.done >= MINIMUM_ITEMS or seconds >= LOG_ALWAYS_AFTER_SECONDS
+        if finished and seconds >= LOG_AFTER_SECONDS and worth_a_line:
             rate = f"{per_second(self.done / seconds)} {self.unit}/s"
             self._print(f"{count(self.done, None, self.unit)} in {duration(seconds)} ({rate})")
 

@@ -56,7 +56,7 @@ class Fingerprint:
     rewrite: LeanMinHash  # over stemmed content words, REWRITE_PERM values
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays inside: compare .values and .offsets
 class HashSets:
     """One set of 32-bit token hashes per document, sorted and distinct: set i is
     values[offsets[i]:offsets[i + 1]]. Compact (4 bytes a token), so a run keeps every article's."""

@@ -9,8 +9,8 @@ Scores (all 0..1):
   sentences    how closely one article's sentences are matched in the other: each sentence's best
                Dice overlap of content words with a sentence of the other (0 under two shared words),
                averaged with content-word weights; the better-matched side is reported
-  facts        share of the sparser article's names, dates and numbers (facts.py rules) that the other
-               also states; computed only for pairs whose wording passes as a rewrite
+  facts        share of the sparser article's figures (dates, and numbers other than 0-12, by facts.py's
+               rules) that the other also states; computed only for rewrites and partial copies
   ratio        rapidfuzz's normalised Indel similarity of the two normalised texts
   length       shorter / longer, in words
 Copies share phrases (jaccard, containment). Rewrites share few five-word phrases but keep the content
@@ -118,9 +118,13 @@ def _may_pass(scores: dict[str, float], policy: Thresholds) -> bool:
     )
 
 
-# Hashing words to 32 bits can merge two of them (or match two different ones) about once in ten million
-# pairs; the screen gives that much way, so it never rules out a pair that exact scores would accept.
+# Hashing words to 32 bits can merge two of them or match two different ones: about once in 10^5 pairs
+# of long articles. The screen gives that much way, so it never rules out a pair that exact scores would
+# accept.
 SCREEN_MARGIN = 0.02
+# Under this many content words the screen says nothing: a copy of a text made of stopwords ("we will do
+# what we can") shares its phrases but no terms, so its terms + bigrams score is 0.
+SCREEN_MIN_TERMS = 2
 
 
 def screen_scores(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets) -> np.ndarray:
@@ -136,12 +140,15 @@ def screen_scores(first: np.ndarray, second: np.ndarray, terms: HashSets, bigram
 
 
 def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets, policy: Thresholds) -> np.ndarray:
-    """Which pairs may pass verification (a boolean mask). Every accepted pair has `terms + bigrams` at
-    or over the rewrite threshold: a rewrite by definition, a copy because sharing half its phrases means
-    sharing more of its words and word pairs (copies score 0.9 and up). Most LSH candidates (same-topic
-    articles sharing a tenth of their words) fall far short, and exact verification costs a thousand
-    times more."""
-    return screen_scores(first, second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN
+    """Which pairs may pass verification (a boolean mask). Every accepted pair of articles with some
+    content words has `terms + bigrams` at or over the rewrite threshold: a rewrite by definition, a copy
+    because sharing half its phrases means sharing more of its words and word pairs (copies score 0.9 and
+    up). Most LSH candidates (same-topic articles sharing a tenth of their words) fall far short, and
+    exact verification costs a thousand times more. Pairs with an article of almost no content words
+    pass: the score cannot judge them."""
+    sizes = terms.sizes()
+    too_few = np.minimum(sizes[first], sizes[second]) < SCREEN_MIN_TERMS
+    return too_few | (screen_scores(first, second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN)
 
 
 # On a large corpus of one beat, an article can pass the screen with hundreds of others that each share
@@ -149,24 +156,24 @@ def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: Hash
 # is verified against its VERIFY_PER_DOCUMENT likeliest originals (its earliest screened partners, by the
 # keep order), and every pair at COPY_LEVEL or over (copies: most words and word pairs shared).
 VERIFY_PER_DOCUMENT = 5
-COPY_LEVEL = 1.5
+COPY_LEVEL = 1.2
 
 
 def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, rank: np.ndarray) -> np.ndarray:
     """Which screened pairs are verified (a boolean mask): each pair whose earlier document (by `rank`,
-    the keep order) is among the VERIFY_PER_DOCUMENT earliest partners of the later one (ties by screen
-    score), and every pair at COPY_LEVEL or over. Members of a large group all check the same few
-    likely originals, so star clustering still finds the group's centre."""
-    count = first.size
-    ends = np.concatenate([first, second])
-    partners = np.concatenate([second, first])
-    order = np.lexsort((-np.concatenate([scores, scores]), rank[partners], ends))
-    sorted_ends = ends[order]
-    place = np.empty(2 * count, dtype=np.int64)
-    place[order] = np.arange(2 * count) - np.searchsorted(sorted_ends, sorted_ends, side="left")
-    later_is_second = rank[second] > rank[first]
-    later_place = np.where(later_is_second, place[count:], place[:count])
-    return (later_place < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
+    the keep order, a permutation) is among the VERIFY_PER_DOCUMENT earliest partners of the later one,
+    and every pair at COPY_LEVEL or over. Members of a large group all check the same few likely
+    originals, so star clustering still finds the group's centre.
+
+    The budget of a set of pairs keeps every pair that the budget of any superset keeps, so it can be
+    taken piecewise (per band, then over the union) and give the same answer."""
+    later = np.where(rank[second] > rank[first], second, first)
+    earlier_rank = rank[first + second - later]
+    order = np.lexsort((earlier_rank, later))
+    sorted_later = later[order]
+    place = np.empty(first.size, dtype=np.int64)
+    place[order] = np.arange(first.size) - np.searchsorted(sorted_later, sorted_later, side="left")
+    return (place < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
 
 
 def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:

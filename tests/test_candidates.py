@@ -62,18 +62,45 @@ def test_members_outside_the_index_never_pair() -> None:
     assert pairs and all(a % 2 == 0 and b % 2 == 0 for a, b in pairs)
 
 
-def test_each_document_verifies_its_earliest_partners_and_every_copy() -> None:
-    # Twelve articles on one beat, each screened against every other; article 0 is the earliest.
-    first, second = (values.astype(np.int64) for values in np.triu_indices(12, k=1))
-    scores = np.full(first.size, 0.6)
-    copy = (first == 7) & (second == 11)
-    scores[copy] = COPY_LEVEL
-    rank = np.arange(12)
+def _budget_by_brute_force(first, second, scores, rank) -> set[int]:
+    kept = set()
+    for k, (a, b) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        later, earlier = (a, b) if rank[a] > rank[b] else (b, a)
+        partners = [
+            rank[x if y == later else y]
+            for x, y in zip(first.tolist(), second.tolist(), strict=True)
+            if later in (x, y)
+        ]
+        if sorted(partners).index(rank[earlier]) < VERIFY_PER_DOCUMENT or scores[k] >= COPY_LEVEL:
+            kept.add(k)
+    return kept
+
+
+def test_each_document_verifies_its_likeliest_originals_and_every_copy() -> None:
+    rng = np.random.default_rng(4)
+    first, second = (values.astype(np.int64) for values in np.triu_indices(14, k=1))
+    sample = rng.random(first.size) < 0.7
+    first, second = first[sample], second[sample]
+    scores = rng.choice([0.5, 0.8, COPY_LEVEL], size=first.size, p=[0.6, 0.3, 0.1])
+    rank = rng.permutation(14)  # keep order unrelated to input order
     kept = within_budget(first, second, scores, rank)
-    for document in range(12):
-        partners = np.concatenate([second[(first == document) & kept], first[(second == document) & kept]])
-        assert set(range(VERIFY_PER_DOCUMENT)) - {document} <= set(partners.tolist())  # the earliest ones
-    assert kept[copy]  # a copy is verified whatever its rank
-    assert kept.sum() < first.size  # and the beat's other pairs are not
-    far = (first >= 8) & ~copy
-    assert not kept[far].any()
+    assert set(np.flatnonzero(kept).tolist()) == _budget_by_brute_force(first, second, scores, rank)
+    assert 0 < kept.sum() < first.size
+    later = np.where(rank[second] > rank[first], second, first)
+    assert np.bincount(later[kept & (scores < COPY_LEVEL)]).max() <= VERIFY_PER_DOCUMENT
+
+
+def test_the_budget_can_be_taken_piecewise() -> None:
+    rng = np.random.default_rng(8)
+    first, second = (values.astype(np.int64) for values in np.triu_indices(30, k=1))
+    scores = rng.choice([0.5, COPY_LEVEL], size=first.size, p=[0.9, 0.1])
+    rank = rng.permutation(30)
+    whole = set(np.flatnonzero(within_budget(first, second, scores, rank)).tolist())
+    pieces = np.array_split(rng.permutation(first.size), 4)
+    merged = np.empty(0, dtype=np.int64)
+    for piece in pieces:
+        piece = np.sort(piece)
+        part = piece[within_budget(first[piece], second[piece], scores[piece], rank)]
+        merged = np.union1d(merged, part)
+        merged = merged[within_budget(first[merged], second[merged], scores[merged], rank)]
+    assert set(merged.tolist()) == whole

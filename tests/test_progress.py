@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console
 
 from dedup import console
-from dedup.console import LOG_AFTER_SECONDS, LOG_EVERY_SECONDS, MINIMUM_ITEMS, RichProgress
+from dedup.console import LOG_AFTER_SECONDS, LOG_ALWAYS_AFTER_SECONDS, LOG_EVERY_SECONDS, MINIMUM_ITEMS, RichProgress
 
 from .conftest import FIXTURES, run
 
@@ -52,10 +52,12 @@ def test_a_stage_ending_within_the_threshold_prints_nothing() -> None:
     assert log.getvalue() == ""
 
 
-def test_a_stage_of_few_items_prints_nothing_however_long_it_takes() -> None:
+def test_a_stage_of_few_items_prints_nothing_unless_it_takes_long() -> None:
     progress, clock, log = log_progress()
-    run_stage(progress, clock, "fingerprint", [MINIMUM_ITEMS - 1], 3 * LOG_EVERY_SECONDS, "documents")
-    assert log.getvalue() == ""
+    run_stage(progress, clock, "fingerprint", [MINIMUM_ITEMS - 1], 0.9 * LOG_ALWAYS_AFTER_SECONDS, "documents")
+    assert log.getvalue() == ""  # the first run's compiling, on the six fixtures
+    run_stage(progress, clock, "candidates", [8] * 16, LOG_ALWAYS_AFTER_SECONDS / 10, "bands")
+    assert log.getvalue().splitlines()[-1].startswith("candidates: 128 bands in ")
 
 
 def test_a_long_stage_says_where_it_is_at_most_once_per_interval() -> None:

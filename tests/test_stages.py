@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import zlib
 from collections.abc import Sequence
 
@@ -16,7 +17,7 @@ from dedup.content import extract_content
 from dedup.document import Document
 from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures
 from dedup.hashing import intersection_sizes
-from dedup.scan import scan
+from dedup.scan import ScanOptions, scan
 from dedup.verify import Thresholds, Verdict, screen, verify_pair
 
 from .conftest import ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, WIRE
@@ -90,6 +91,17 @@ def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers()
     assert all(kept[accepted])
     strangers = [k for k, (a, b) in enumerate(zip(pairs.first, pairs.second, strict=True)) if {a, b} & {8, 9}]
     assert not kept[[k for k in strangers if pairs.first[k] != 8]].any()  # 8 ~ 9 share a template
+
+
+def test_screen_lets_through_pairs_it_cannot_judge() -> None:
+    texts = ["We will do what we can for them today.", "We will do what we can for them.", WIRE, _story(3)]
+    batch = signatures(texts)
+    pairs = _all_pairs(len(texts))
+    kept = screen(pairs.first, pairs.second, batch.terms, batch.bigrams, Thresholds())
+    a, b = extract_content(texts[0]), extract_content(texts[1])
+    assert verify_pair(0, 1, a, b).relation == "near-copy"  # stopwords only: no terms to score
+    assert kept[0]
+    assert not kept[-1]  # the wire story and an unrelated one are judged, and ruled out
 
 
 def test_intersection_sizes_count_shared_hashes() -> None:
@@ -244,3 +256,23 @@ def test_content_words_are_the_sentences_words_in_order() -> None:
         content = extract_content(text)
         assert list(content.words) == words(content.normalized)
         assert {" ".join(shingle) for shingle in content.shingle_set} == shingles(list(content.words), 5)
+
+
+def test_output_does_not_depend_on_jobs_or_chunk_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    scan_module = importlib.import_module("dedup.scan")  # dedup.scan the attribute is the function
+
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), SUMMIT_A]
+    texts += [SUMMIT_B, WIRE.split("\n\n")[0], *(_story(n) for n in range(12)), WIRE, ORIGINAL.read_text()]
+    documents = [Document(f"d{i}", text, f"2024-01-{1 + i % 9:02d}") for i, text in enumerate(texts)]
+
+    def clusters(jobs: int) -> list:
+        result = scan(documents, ScanOptions(jobs=jobs))
+        return [(c.original, [(m.index, m.relation, m.scores, m.via) for m in c.members]) for c in result.clusters]
+
+    single = clusters(1)
+    monkeypatch.setattr(scan_module, "DOCUMENT_CHUNK", 4)
+    monkeypatch.setattr(scan_module, "BAND_CHUNK", 3)
+    monkeypatch.setattr(scan_module, "PAIR_CHUNK", 2)
+    assert len(single) >= 3
+    assert clusters(2) == single
+    assert clusters(1) == single
