@@ -177,8 +177,13 @@ def _candidates(
         try:
             band_chunks = _chunks(keys.shape[1], BAND_CHUNK)
             sizes = [end - start for start, end in band_chunks]
+            budgeted_size = 1 << 20
             for part in tracked("candidates", _band_chunk, band_chunks, sizes, "bands"):
-                merged = budget(np.union1d(merged, part))
+                merged = np.union1d(merged, part)
+                if merged.size > 2 * budgeted_size:  # amortised: the budget is not cheap on millions of pairs
+                    merged = budget(merged)
+                    budgeted_size = max(merged.size, 1 << 20)
+            merged = budget(merged)
         finally:
             _banding = None
         return merged

@@ -156,7 +156,7 @@ def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: Hash
 # is verified against its VERIFY_PER_DOCUMENT likeliest originals (its earliest screened partners, by the
 # keep order), and every pair at COPY_LEVEL or over (copies: most words and word pairs shared).
 VERIFY_PER_DOCUMENT = 5
-COPY_LEVEL = 1.2
+COPY_LEVEL = 1.5
 
 
 def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, rank: np.ndarray) -> np.ndarray:
