@@ -19,7 +19,7 @@ import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
@@ -71,6 +71,10 @@ class HashSets:
         return self.values[self.offsets[index] : self.offsets[index + 1]]
 
     def sizes(self) -> np.ndarray:
+        return self._sizes
+
+    @cached_property
+    def _sizes(self) -> np.ndarray:  # the screen asks for them per band: a million-document diff each time
         return np.diff(self.offsets)
 
     def slice(self, start: int, end: int) -> HashSets:

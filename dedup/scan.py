@@ -180,16 +180,20 @@ def _candidates(
         global _banding
         _banding = (keys, members, keep, budget)
         merged = np.empty(0, dtype=np.int64)
+        pending: list[np.ndarray] = []
+        pending_size = 0
         try:
             band_chunks = _chunks(keys.shape[1], BAND_CHUNK)
             sizes = [end - start for start, end in band_chunks]
-            budgeted_size = 1 << 20
             for part in tracked("candidates", _band_chunk, band_chunks, sizes, "bands"):
-                merged = np.union1d(merged, part)
-                if merged.size > 2 * budgeted_size:  # amortised: the budget is not cheap on millions of pairs
-                    merged = budget(merged)
-                    budgeted_size = max(merged.size, 1 << 20)
-            merged = budget(merged)
+                pending.append(part)
+                pending_size += part.size
+                # Amortised, as in bucket_pairs: merging and budgeting millions of pairs after every chunk
+                # kept this process busier than the workers.
+                if pending_size > max(merged.size, 1 << 20):
+                    merged = budget(np.unique(np.concatenate([merged, *pending])))
+                    pending, pending_size = [], 0
+            merged = budget(np.unique(np.concatenate([merged, *pending])))
         finally:
             _banding = None
         return merged
