@@ -3,10 +3,12 @@ normalised words, and sentences as sets of content words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from .boilerplate import paragraph_key
-from .text import clean, content_words, normalize, paragraphs, sentences, windows, words
+from .text import clean, content_words, normalize, paragraphs, sentences, term_sets, windows, words
 
 SHINGLE_SIZE = 5
 
@@ -21,6 +23,8 @@ class Content:
     shingle_set: frozenset[tuple[str, ...]]  # word 5-shingles (text.windows)
     term_set: frozenset[str]  # distinct content words
     bigram_set: frozenset[tuple[str, ...]]  # adjacent content-word pairs (text.windows)
+    # sentence_terms as text.term_sets: made once per article, compared with each candidate partner
+    sentence_sets: tuple[np.ndarray, np.ndarray] = field(compare=False)
 
 
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
@@ -40,13 +44,15 @@ def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
     sentence_terms = [content_words(tokens) for tokens in sentence_words]
     all_words = [word for tokens in sentence_words for word in tokens]
     terms = [term for tokens in sentence_terms for term in tokens]
+    kept_terms = tuple(tuple(tokens) for tokens in sentence_terms if tokens)
     return Content(
         normalized=normalized,
         words=tuple(all_words),
         terms=tuple(terms),
         sentences=tuple(own_sentences),
-        sentence_terms=tuple(tuple(tokens) for tokens in sentence_terms if tokens),
+        sentence_terms=kept_terms,
         shingle_set=frozenset(windows(all_words, SHINGLE_SIZE)),
         term_set=frozenset(terms),
         bigram_set=frozenset(windows(terms, 2)),
+        sentence_sets=term_sets(kept_terms),
     )

@@ -167,9 +167,21 @@ def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
     return frozenset(
         (kind, key)
         for sentence in sentences
+        if _may_hold_figures(sentence)
         for kind, _, key in _dates_and_numbers(sentence)[1]
         if kind == "date" or key not in SMALL_NUMBERS
     )
+
+
+# Every date and number holds a digit or one of these words, whole. Half of news sentences hold neither,
+# and this look costs a twentieth of the two patterns' search.
+_FIGURE_WORDS = frozenset(_MONTHS) | {day.lower() for day in _WEEKDAYS} | frozenset(_NUMBER_WORDS)
+_DIGIT = re.compile(r"\d")
+_ASCII_LETTERS = re.compile(r"[a-z]+")
+
+
+def _may_hold_figures(sentence: str) -> bool:
+    return _DIGIT.search(sentence) is not None or not _FIGURE_WORDS.isdisjoint(_ASCII_LETTERS.findall(sentence.lower()))
 
 
 def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:

@@ -296,24 +296,47 @@ def signatures_of_hash_sets(
     return out
 
 
+@njit(cache=True, inline="always")
+def _shared(values_a: np.ndarray, i: int, i_end: int, values_b: np.ndarray, j: int, j_end: int) -> int:
+    """How many values two sorted, distinct runs have in common (a merge, no hashing)."""
+    shared = 0
+    while i < i_end and j < j_end:
+        if values_a[i] < values_b[j]:
+            i += 1
+        elif values_a[i] > values_b[j]:
+            j += 1
+        else:
+            shared += 1
+            i += 1
+            j += 1
+    return shared
+
+
 @njit(cache=True, nogil=True)
 def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """|set(first[k]) & set(second[k])| for each pair k, the sets sorted and distinct (a merge, no hashing)."""
+    """|set(first[k]) & set(second[k])| for each pair k, the sets sorted and distinct."""
     out = np.zeros(first.shape[0], dtype=np.int64)
     for k in range(first.shape[0]):
-        i, i_end = offsets[first[k]], offsets[first[k] + 1]
-        j, j_end = offsets[second[k]], offsets[second[k] + 1]
-        shared = 0
-        while i < i_end and j < j_end:
-            if values[i] < values[j]:
-                i += 1
-            elif values[i] > values[j]:
-                j += 1
-            else:
-                shared += 1
-                i += 1
-                j += 1
-        out[k] = shared
+        out[k] = _shared(
+            values, offsets[first[k]], offsets[first[k] + 1], values, offsets[second[k]], offsets[second[k] + 1]
+        )
+    return out
+
+
+@njit(cache=True, nogil=True)
+def dice_matrix(values_a: np.ndarray, offsets_a: np.ndarray, values_b: np.ndarray, offsets_b: np.ndarray) -> np.ndarray:
+    """Dice overlap 2|A & B| / (|A| + |B|) of every set of a (rows) with every set of b (columns), each set
+    sorted and distinct (set i is values[offsets[i]:offsets[i + 1]]); 0 where two sets share fewer than two
+    values. float32, divided as float32, like the matrix product it replaces."""
+    rows, columns = offsets_a.shape[0] - 1, offsets_b.shape[0] - 1
+    out = np.zeros((rows, columns), dtype=np.float32)
+    for row in range(rows):
+        start_a, end_a = offsets_a[row], offsets_a[row + 1]
+        for column in range(columns):
+            start_b, end_b = offsets_b[column], offsets_b[column + 1]
+            shared = _shared(values_a, start_a, end_a, values_b, start_b, end_b)
+            if shared >= 2:
+                out[row, column] = np.float32(2 * shared) / np.float32(end_a - start_a + end_b - start_b)
     return out
 
 

@@ -24,7 +24,6 @@ the wording and change every name and figure. `ratio` is reported for the reader
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,8 +33,7 @@ from rapidfuzz.distance import Indel
 from .content import Content
 from .facts import agreement, figures
 from .fingerprint import HashSets
-from .hashing import intersection_sizes
-from .text import sentence_similarity
+from .hashing import dice_matrix, intersection_sizes
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -84,7 +82,7 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     }
     if policy is not None and not _may_pass(scores, policy):
         return scores
-    scores["sentences"] = sentence_coverage(a.sentence_terms, b.sentence_terms)
+    scores["sentences"] = sentence_coverage(a, b)
     if policy is None:
         scores["ratio"] = _ratio(a, b)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
@@ -92,7 +90,7 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     return scores
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)  # as many articles as scan's cache of extracted ones
 def _figures(sentences: tuple[str, ...]) -> frozenset[tuple[str, str]]:
     return figures(sentences)
 
@@ -180,14 +178,15 @@ def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def sentence_coverage(a: Sequence[Sequence[str]], b: Sequence[Sequence[str]]) -> float:
+def sentence_coverage(a: Content, b: Content) -> float:
     """How closely one side's sentences are matched in the other: each sentence's best Dice overlap with
-    a sentence of the other side, averaged with content-word weights; the better-matched side counts."""
-    if not a or not b:
+    a sentence of the other side (text.sentence_similarity, on the sets made with the content), averaged
+    with content-word weights; the better-matched side counts."""
+    if not a.sentence_terms or not b.sentence_terms:
         return 0.0
-    similarity = sentence_similarity(a, b)
-    weight_a = np.array([len(s) for s in a], dtype=float)
-    weight_b = np.array([len(s) for s in b], dtype=float)
+    similarity = dice_matrix(*a.sentence_sets, *b.sentence_sets)
+    weight_a = np.array([len(s) for s in a.sentence_terms], dtype=float)
+    weight_b = np.array([len(s) for s in b.sentence_terms], dtype=float)
     match_a = float(similarity.max(axis=1) @ weight_a / weight_a.sum())
     match_b = float(similarity.max(axis=0) @ weight_b / weight_b.sum())
     return max(match_a, match_b)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dedup.facts import FactDiff, compare, extract
+from dedup.facts import SMALL_NUMBERS, FactDiff, compare, extract, figures
 
 
 def facts_of(*sentences: str) -> dict[str, set[str]]:
@@ -122,3 +122,24 @@ def test_facts_in_aligned_sentences_pair_up_as_changes() -> None:
     unlinked = difference(a, b)
     assert unlinked.changed == ()
     assert texts(unlinked.only_a) == {"491 homes", "Friday"}
+
+
+def test_figures_are_the_dates_and_larger_numbers_that_extract_finds() -> None:
+    # figures() skips sentences without a digit or a figure word; extract() reads every sentence.
+    sentences = [
+        "Officials met on Friday, Oct. 7, 2023, and again in Sept. 2024.",
+        "TWENTY people and a dozen soldiers were hurt; two drones fell.",
+        "Prices rose 4.4% to $2.5 billion, or 11 percent more than in 1999.",
+        "Nothing here but words about the weather in Paris.",
+        "The Shahed-136 and the Mayday call were not figures.",
+        "It happened on 2021-06-10, a Thursday in June.",
+        "Seventy-five others waited (thirty of them outside).",
+        "\u00e9two and twoish are not numbers, nor is maybe.",
+    ]
+    expected = {
+        (fact.kind, fact.key)
+        for fact in extract(sentences).facts
+        if fact.kind == "date" or (fact.kind == "number" and fact.key not in SMALL_NUMBERS)
+    }
+    assert expected  # the sentences do hold figures
+    assert figures(sentences) == expected

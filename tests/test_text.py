@@ -1,3 +1,5 @@
+import numpy as np
+
 from dedup.text import (
     clean,
     content_words,
@@ -71,3 +73,15 @@ def test_sentence_similarity_needs_two_shared_words() -> None:
     assert matrix.shape == (2, 2)
     assert abs(matrix[0, 0] - 2 * 2 / 6) < 1e-6
     assert matrix[1, 1] == 0.0  # one shared word is not the same statement
+
+
+def test_sentence_similarity_equals_the_matrix_product_with_unit_weights() -> None:
+    # Without weights the matrix comes from hashed sets (hashing.dice_matrix); with every weight 1 it is
+    # the incidence-matrix product. They must agree to the bit, duplicates and empty sentences included.
+    a = [["drone", "intercept", "base", "drone"], ["president", "fly", "israel"], [], ["base", "air", "asad"]]
+    b = [["base", "drone", "attack"], ["israel", "hospital", "fly", "president"], ["asad", "air", "base", "iraq"]]
+    fast = sentence_similarity(a, b)
+    product = sentence_similarity(a, b, {})
+    assert fast.dtype == product.dtype
+    assert np.array_equal(fast, product)
+    assert fast[3, 2] > 0 and fast[1, 1] > 0
