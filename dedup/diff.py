@@ -20,6 +20,7 @@ from .align import Analysed, align, analyse
 from .cluster import Cluster
 from .content import extract_content
 from .document import Document
+from .evidence import Evidence
 from .facts import ArticleFacts, Fact, FactDiff, compare, extract
 from .text import STOPWORDS, clean, sentences
 from .verify import Thresholds, Verdict, verify_pair
@@ -101,7 +102,7 @@ def diff(a: Document | Side, b: Document | Side, verdict: Verdict | None = None)
     side_b = b if isinstance(b, Side) else prepare(b)
     if verdict is None:
         content_a, content_b = extract_content(side_a.document.text), extract_content(side_b.document.text)
-        verdict = verify_pair(0, 1, content_a, content_b, Thresholds())
+        verdict = verify_pair(0, 1, Evidence.of(content_a), Evidence.of(content_b), Thresholds())
     alignment = align(side_a.sentences, side_b.sentences)
     aligned = []
     kept_words = 0

@@ -208,13 +208,13 @@ MIN_FACTS = 2  # fewer facts than this on the sparser side say nothing about agr
 SMALL_NUMBERS = frozenset(str(n) for n in range(13))  # counts and list items: "two drones", "3."
 
 
-def agreement(figures_a: frozenset[tuple[str, str]], figures_b: frozenset[tuple[str, str]]) -> float:
-    """Share of the sparser article's `figures` that the other also states (compared by canonical value,
-    as `compare` does); 1.0 when the sparser side has fewer than MIN_FACTS. Rewrites keep their figures;
-    templated stories (dividend notices, results tables) keep the wording and change every figure. Names
-    are left out: a paraphrase may name a thing differently."""
-    sparser, other = sorted((figures_a, figures_b), key=len)
-    return 1.0 if len(sparser) < MIN_FACTS else len(sparser & other) / len(sparser)
+def agreement(shared: int, size_a: int, size_b: int) -> float:
+    """Share of the sparser article's `figures` (size_a or size_b of them) that the other also states
+    (`shared`, compared by canonical value, as `compare` does); 1.0 when the sparser side has fewer than
+    MIN_FACTS. Rewrites keep their figures; templated stories (dividend notices, results tables) keep the
+    wording and change every figure. Names are left out: a paraphrase may name a thing differently."""
+    sparser = min(size_a, size_b)
+    return 1.0 if sparser < MIN_FACTS else shared / sparser
 
 
 def name_key(name: str) -> str:

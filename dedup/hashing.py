@@ -313,6 +313,12 @@ def _shared(values_a: np.ndarray, i: int, i_end: int, values_b: np.ndarray, j: i
 
 
 @njit(cache=True, nogil=True)
+def shared_count(a: np.ndarray, b: np.ndarray) -> int:
+    """|set(a) & set(b)| of two sorted, distinct arrays."""
+    return _shared(a, 0, a.shape[0], b, 0, b.shape[0])
+
+
+@njit(cache=True, nogil=True)
 def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """|set(first[k]) & set(second[k])| for each pair k, the sets sorted and distinct."""
     out = np.zeros(first.shape[0], dtype=np.int64)

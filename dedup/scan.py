@@ -33,17 +33,18 @@ from .candidates import (
     find_candidates,
 )
 from .cluster import Cluster, build_clusters, keep_order
-from .content import Content, extract_content
+from .content import extract_content
 from .document import Document
+from .evidence import Evidence
 from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
 from .parallel import ordered_map
 from .stats import peak_rss_mb
-from .store import DocumentStore
+from .store import DocumentStore, Spool
 from .verify import Thresholds, Verdict, screen, screen_scores, verify_pair, within_budget
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
 PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
-CONTENT_CACHE = 8192  # extracted articles a verifier keeps; candidates come sorted, so locality is high
+EVIDENCE_CACHE = 8192  # decoded evidence a verifier keeps; pairs come in an order that reuses it
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class _Run:
     policy: Thresholds = field(default_factory=Thresholds)
     terms: HashSets | None = None
     common: np.ndarray | None = None  # the run's common terms (sorted hashes)
+    evidence: Spool | None = None  # the verify stage's evidence records (evidence.py)
+    evidence_slots: np.ndarray | None = None  # each document's record in it, -1 for none
 
 
 _run: _Run | None = None
@@ -100,10 +103,21 @@ def _current() -> _Run:
     return _run
 
 
-@lru_cache(maxsize=CONTENT_CACHE)
-def _content(index: int) -> Content:
+@lru_cache(maxsize=EVIDENCE_CACHE)
+def _evidence(index: int) -> Evidence:
     run = _current()
-    return extract_content(run.store.text(index), run.chrome)
+    if run.evidence is not None and run.evidence_slots is not None and run.evidence_slots[index] >= 0:
+        return Evidence.from_bytes(run.evidence[int(run.evidence_slots[index])])
+    return _evidence_of(index)
+
+
+def _evidence_of(index: int) -> Evidence:
+    run = _current()
+    return Evidence.of(extract_content(run.store.text(index), run.chrome))
+
+
+def _evidence_chunk(indices: np.ndarray) -> list[bytes]:
+    return [_evidence_of(index).to_bytes() for index in indices.tolist()]
 
 
 def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -238,7 +252,7 @@ def _verification_order(first: np.ndarray, second: np.ndarray, documents: int) -
 def _verdicts(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
     """Every verdict of a chunk of pairs, rejections included (clustering's missing pairs ask for each)."""
     policy = _current().policy
-    return [verify_pair(first, second, _content(first), _content(second), policy) for first, second in pairs]
+    return [verify_pair(first, second, _evidence(first), _evidence(second), policy) for first, second in pairs]
 
 
 def _chunks(total: int, size: int) -> list[tuple[int, int]]:
@@ -273,6 +287,7 @@ def scan(
                 advance(size)
                 yield result
 
+    evidence: Spool | None = None
     document_chunks = _chunks(n, DOCUMENT_CHUNK)
     chunk_sizes = [end - start for start, end in document_chunks]
     try:
@@ -285,7 +300,6 @@ def scan(
 
         started = time.perf_counter()
         _run = _Run(store, chrome, options.policy)
-        _content.cache_clear()
         parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
         copy_keys = np.concatenate([keys for keys, _ in parts])
         exact = np.concatenate([batch.exact for _, batch in parts])
@@ -313,6 +327,17 @@ def scan(
         finished("candidates", started)
 
         started = time.perf_counter()
+        # Each article's evidence is made once, in document order, and spooled for the verifiers.
+        evidence = Spool("dedup-evidence-")
+        paired = np.unique(np.concatenate([kept.first, kept.second]))
+        slots = np.full(n, -1, dtype=np.int64)
+        slots[paired] = np.arange(paired.size)
+        paired_chunks = [paired[start:end] for start, end in _chunks(paired.size, DOCUMENT_CHUNK)]
+        for records in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
+            for record in records:
+                evidence.append(record)
+        _run = _Run(store, chrome, options.policy, evidence=evidence, evidence_slots=slots)
+        _evidence.cache_clear()
         order = _verification_order(kept.first, kept.second, n)
         pair_chunks = [
             (kept.first[order[start:end]], kept.second[order[start:end]])
@@ -341,7 +366,9 @@ def scan(
         finished("cluster", started)
     finally:
         _run = None
-        _content.cache_clear()
+        _evidence.cache_clear()
+        if evidence is not None:
+            evidence.close()
     return ScanResult(
         documents=store,
         clusters=clusters,

@@ -18,6 +18,42 @@ from .document import Document
 SPOOL_AFTER_BYTES = 64 * 1024 * 1024  # texts beyond this many bytes go to the spool file
 
 
+class Spool:
+    """Byte records by index in a temporary file, appended by this process and read back by offset from
+    it or any worker it forks. The file is unlinked at once: it lives as long as its descriptor, so nothing
+    is left behind after a crash."""
+
+    def __init__(self, prefix: str = "dedup-spool-") -> None:
+        handle, path = tempfile.mkstemp(prefix=prefix)
+        os.unlink(path)
+        self._handle: int | None = handle
+        self._offsets = array("q")
+        self._sizes = array("q")
+        self._end = 0
+
+    def append(self, data: bytes) -> None:
+        assert self._handle is not None, "the spool is closed"
+        os.pwrite(self._handle, data, self._end)
+        self._offsets.append(self._end)
+        self._sizes.append(len(data))
+        self._end += len(data)
+
+    def __getitem__(self, index: int) -> bytes:
+        assert self._handle is not None, "the spool is closed"
+        return os.pread(self._handle, self._sizes[index], self._offsets[index])
+
+    def __len__(self) -> int:
+        return len(self._sizes)
+
+    def close(self) -> None:
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
 class DocumentStore(Sequence[Document]):
     """A read-only sequence of documents; `text(i)` and `store[i]` read a spooled text back by offset."""
 
@@ -28,12 +64,9 @@ class DocumentStore(Sequence[Document]):
         self.urls: list[str | None] = []
         self.lengths = array("q")  # characters, for the `longest` keep rule
         self._texts: list[str] | None = []
-        self._offsets = array("q")
-        self._sizes = array("q")
         self._spool_after = spool_after_bytes
         self._held_bytes = 0
-        self._spool: int | None = None  # file descriptor of the spool, once there is one
-        self._spool_end = 0
+        self._spool: Spool | None = None  # once the texts outgrow memory
 
     @classmethod
     def of(cls, documents: Iterable[Document], spool_after_bytes: int = SPOOL_AFTER_BYTES) -> DocumentStore:
@@ -57,20 +90,14 @@ class DocumentStore(Sequence[Document]):
         self._write(document.text)
 
     def _start_spool(self) -> None:
-        handle, path = tempfile.mkstemp(prefix="dedup-spool-", suffix=".txt")
-        os.unlink(path)  # the file lives as long as the descriptor: nothing is left behind after a crash
-        self._spool = handle
+        self._spool = Spool("dedup-spool-")
         texts, self._texts = self._texts or [], None
         for text in texts:
             self._write(text)
 
     def _write(self, text: str) -> None:
         assert self._spool is not None
-        data = text.encode("utf-8", errors="surrogatepass")
-        os.pwrite(self._spool, data, self._spool_end)
-        self._offsets.append(self._spool_end)
-        self._sizes.append(len(data))
-        self._spool_end += len(data)
+        self._spool.append(text.encode("utf-8", errors="surrogatepass"))
 
     @property
     def spooled(self) -> bool:
@@ -80,8 +107,7 @@ class DocumentStore(Sequence[Document]):
         if self._texts is not None:
             return self._texts[index]
         assert self._spool is not None
-        data = os.pread(self._spool, self._sizes[index], self._offsets[index])
-        return data.decode("utf-8", errors="surrogatepass")
+        return self._spool[index].decode("utf-8", errors="surrogatepass")
 
     def texts(self, indices: Iterable[int]) -> Iterator[str]:
         return (self.text(i) for i in indices)
@@ -102,8 +128,7 @@ class DocumentStore(Sequence[Document]):
 
     def close(self) -> None:
         if self._spool is not None:
-            os.close(self._spool)
-            self._spool = None
+            self._spool.close()
 
     def __enter__(self) -> DocumentStore:
         return self

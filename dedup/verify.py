@@ -25,15 +25,14 @@ the wording and change every name and figure. `ratio` is reported for the reader
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from rapidfuzz.distance import Indel
 
-from .content import Content
-from .facts import agreement, figures
+from .evidence import Evidence
+from .facts import agreement
 from .fingerprint import HashSets
-from .hashing import dice_matrix, intersection_sizes
+from .hashing import dice_matrix, intersection_sizes, shared_count
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -65,19 +64,20 @@ class Verdict:
         return self.relation is not None
 
 
-def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict[str, float]:
+def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> dict[str, float]:
     """Every measure of the module docstring, computed exactly. Given a `policy`, the two costly
     measures (sentences, facts) are left out when the cheap ones already rule the pair out, and `ratio`,
     which decides nothing, is left to verify_pair to add to accepted pairs."""
-    shared = len(a.shingle_set & b.shingle_set)
-    union = len(a.shingle_set) + len(b.shingle_set) - shared
-    union_terms = len(a.term_set | b.term_set)
-    lengths = sorted((len(a.words), len(b.words)))
+    shared = shared_count(a.shingles, b.shingles)
+    shared_terms = shared_count(a.terms, b.terms)
+    union = a.shingles.size + b.shingles.size - shared
+    union_terms = a.terms.size + b.terms.size - shared_terms
+    lengths = sorted((a.words, b.words))
     scores = {
         "jaccard": shared / union if union else 1.0,
-        "containment": _containment(a.shingle_set, b.shingle_set),
-        "terms": len(a.term_set & b.term_set) / union_terms if union_terms else 1.0,
-        "bigrams": _containment(a.bigram_set, b.bigram_set),
+        "containment": _containment(shared, a.shingles.size, b.shingles.size),
+        "terms": shared_terms / union_terms if union_terms else 1.0,
+        "bigrams": _containment(shared_count(a.bigrams, b.bigrams), a.bigrams.size, b.bigrams.size),
         "length": lengths[0] / lengths[1] if lengths[1] else 1.0,
     }
     if policy is not None and not _may_pass(scores, policy):
@@ -86,13 +86,8 @@ def score_pair(a: Content, b: Content, policy: Thresholds | None = None) -> dict
     if policy is None:
         scores["ratio"] = _ratio(a, b)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
-        scores["facts"] = agreement(_figures(a.sentences), _figures(b.sentences))
+        scores["facts"] = agreement(shared_count(a.figures, b.figures), a.figures.size, b.figures.size)
     return scores
-
-
-@lru_cache(maxsize=8192)  # as many articles as scan's cache of extracted ones
-def _figures(sentences: tuple[str, ...]) -> frozenset[tuple[str, str]]:
-    return figures(sentences)
 
 
 def _partial_copy(scores: dict[str, float], policy: Thresholds) -> bool:
@@ -174,43 +169,42 @@ def within_budget(first: np.ndarray, second: np.ndarray, scores: np.ndarray, ran
     return (place < VERIFY_PER_DOCUMENT) | (scores >= COPY_LEVEL)
 
 
-def _containment(a: frozenset[tuple[str, ...]], b: frozenset[tuple[str, ...]]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def _containment(shared: int, size_a: int, size_b: int) -> float:
+    return shared / min(size_a, size_b) if size_a and size_b else 0.0
 
 
-def sentence_coverage(a: Content, b: Content) -> float:
+def sentence_coverage(a: Evidence, b: Evidence) -> float:
     """How closely one side's sentences are matched in the other: each sentence's best Dice overlap with
-    a sentence of the other side (text.sentence_similarity, on the sets made with the content), averaged
-    with content-word weights; the better-matched side counts."""
-    if not a.sentence_terms or not b.sentence_terms:
+    a sentence of the other side (text.sentence_similarity, here on the hashed sets of the evidence),
+    averaged with content-word weights; the better-matched side counts."""
+    if not a.sentence_weights.size or not b.sentence_weights.size:
         return 0.0
-    similarity = dice_matrix(*a.sentence_sets, *b.sentence_sets)
-    weight_a = np.array([len(s) for s in a.sentence_terms], dtype=float)
-    weight_b = np.array([len(s) for s in b.sentence_terms], dtype=float)
+    similarity = dice_matrix(a.sentence_values, a.sentence_offsets, b.sentence_values, b.sentence_offsets)
+    weight_a, weight_b = a.sentence_weights, b.sentence_weights
     match_a = float(similarity.max(axis=1) @ weight_a / weight_a.sum())
     match_b = float(similarity.max(axis=0) @ weight_b / weight_b.sum())
     return max(match_a, match_b)
 
 
-def classify(a: Content, b: Content, scores: dict[str, float], policy: Thresholds) -> str | None:
+def classify(a: Evidence, b: Evidence, scores: dict[str, float], policy: Thresholds) -> str | None:
     if a.normalized == b.normalized and a.normalized:
         return "exact"
     if scores["containment"] >= policy.copy_containment:
         return "truncation" if scores["length"] < policy.truncation_length else "near-copy"
     if _partial_copy(scores, policy):
         return "near-copy" if scores["facts"] >= policy.rewrite_facts else None
-    if min(len(a.term_set), len(b.term_set)) < policy.min_terms:
+    if min(a.terms.size, b.terms.size) < policy.min_terms:
         return None
     if _rewrite_evidence(scores, policy) and scores["facts"] >= policy.rewrite_facts:
         return "rewrite"
     return None
 
 
-def _ratio(a: Content, b: Content) -> float:
+def _ratio(a: Evidence, b: Evidence) -> float:
     return Indel.normalized_similarity(a.normalized, b.normalized)
 
 
-def verify_pair(first: int, second: int, a: Content, b: Content, policy: Thresholds = Thresholds()) -> Verdict:
+def verify_pair(first: int, second: int, a: Evidence, b: Evidence, policy: Thresholds = Thresholds()) -> Verdict:
     scores = score_pair(a, b, policy)
     relation = classify(a, b, scores, policy)
     if relation is not None and "ratio" not in scores:

@@ -9,16 +9,19 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 from datasketch import MinHash
+from rapidfuzz.distance import Indel
 
 from dedup.boilerplate import chrome_of_texts, paragraph_key
 from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
 from dedup.content import extract_content
 from dedup.document import Document
+from dedup.evidence import Evidence
+from dedup.facts import agreement, figures
 from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures
 from dedup.hashing import intersection_sizes
 from dedup.scan import ScanOptions, scan
-from dedup.verify import Thresholds, Verdict, screen, verify_pair
+from dedup.verify import Thresholds, Verdict, score_pair, screen, verify_pair
 
 from .conftest import ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, WIRE
 
@@ -55,8 +58,8 @@ def test_signature_estimates_jaccard() -> None:
     assert signature(a).jaccard(signature(set(a))) == 1.0
 
 
-def _contents(*texts: str) -> list:
-    return [extract_content(t) for t in texts]
+def _contents(*texts: str) -> list[Evidence]:
+    return [Evidence.of(extract_content(t)) for t in texts]
 
 
 def test_candidates_pair_copies_and_rewrites_but_not_strangers() -> None:
@@ -83,7 +86,7 @@ def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers()
     batch = signatures(texts)
     pairs = _all_pairs(len(texts))
     kept = screen(pairs.first, pairs.second, batch.terms, batch.bigrams, Thresholds())
-    contents = [extract_content(text) for text in texts]
+    contents = _contents(*texts)
     accepted = [
         verify_pair(a, b, contents[a], contents[b]).accepted for a, b in zip(pairs.first, pairs.second, strict=True)
     ]
@@ -98,7 +101,7 @@ def test_screen_lets_through_pairs_it_cannot_judge() -> None:
     batch = signatures(texts)
     pairs = _all_pairs(len(texts))
     kept = screen(pairs.first, pairs.second, batch.terms, batch.bigrams, Thresholds())
-    a, b = extract_content(texts[0]), extract_content(texts[1])
+    a, b = _contents(texts[0], texts[1])
     assert verify_pair(0, 1, a, b).relation == "near-copy"  # stopwords only: no terms to score
     assert kept[0]
     assert not kept[-1]  # the wire story and an unrelated one are judged, and ruled out
@@ -211,14 +214,18 @@ def test_templated_stories_with_other_figures_are_not_rewrites() -> None:
 
 
 def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> None:
-    from dedup.facts import agreement, extract, figures
+    from dedup.facts import extract
 
     kept = figures(["In 2019 the firm paid $2.5 billion for 469,000 acres.", "Two drones were seen."])
     same = figures(["The firm paid $2,500 million in 2019 for 469,000 acres of land."])
     other = figures(["In 2021 the firm paid $1.1 billion for 12,000 acres.", "Three drones were seen."])
-    assert agreement(kept, same) == 1.0
-    assert agreement(kept, other) == 0.0
-    assert agreement(figures(["One, two, 3 and 4."]), figures(["Five and 6."])) == 1.0  # no figures: no evidence
+
+    def agreement_of(a: frozenset, b: frozenset) -> float:
+        return agreement(len(a & b), len(a), len(b))
+
+    assert agreement_of(kept, same) == 1.0
+    assert agreement_of(kept, other) == 0.0
+    assert agreement_of(figures(["One, two, 3 and 4."]), figures(["Five and 6."])) == 1.0  # no figures: no evidence
     sentences = ["Iraq's Al-Asad base was hit on 3 January 2020 by 11 drones costing $20,000 each.", "Two fell."]
     every_fact = {(f.kind, f.key) for f in extract(sentences).facts if f.kind != "name"}
     assert figures(sentences) == {fact for fact in every_fact if fact[0] == "date" or int(fact[1].strip("$")) > 12}
@@ -276,3 +283,25 @@ def test_output_does_not_depend_on_jobs_or_chunk_sizes(monkeypatch: pytest.Monke
     assert len(single) >= 3
     assert clusters(2) == single
     assert clusters(1) == single
+
+
+def test_evidence_scores_equal_the_string_sets_and_survive_the_spool() -> None:
+    # Evidence compares hashes; the scores must be the exact set measures on the strings themselves.
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.split("\n\n")[0]]
+    contents = [extract_content(text) for text in texts]
+    evidence = [Evidence.from_bytes(Evidence.of(content).to_bytes()) for content in contents]
+    for a, b in [(0, 1), (2, 3), (0, 2)]:
+        scores = score_pair(evidence[a], evidence[b])
+        shingles_a, shingles_b = contents[a].shingle_set, contents[b].shingle_set
+        terms_a, terms_b = contents[a].term_set, contents[b].term_set
+        bigrams_a, bigrams_b = contents[a].bigram_set, contents[b].bigram_set
+        assert scores["jaccard"] == len(shingles_a & shingles_b) / len(shingles_a | shingles_b)
+        assert scores["containment"] == len(shingles_a & shingles_b) / min(len(shingles_a), len(shingles_b))
+        assert scores["terms"] == len(terms_a & terms_b) / len(terms_a | terms_b)
+        assert scores["bigrams"] == len(bigrams_a & bigrams_b) / min(len(bigrams_a), len(bigrams_b))
+        figures_a, figures_b = figures(contents[a].sentences), figures(contents[b].sentences)
+        assert scores["facts"] == agreement(len(figures_a & figures_b), len(figures_a), len(figures_b))
+        assert scores["ratio"] == Indel.normalized_similarity(contents[a].normalized, contents[b].normalized)
+    restored, original = evidence[0], Evidence.of(contents[0])
+    assert restored.normalized == original.normalized and restored.words == original.words
+    assert all(np.array_equal(x, y) for x, y in zip(restored.arrays(), original.arrays(), strict=True))

@@ -1,0 +1,90 @@
+"""What verification compares of one article, made once and kept compact: sets of hashes, not strings.
+
+A pair is verified on its two articles' word 5-shingles, content words, content-word bigrams, each
+sentence's content words and figures (verify.py). Building those from the text (content.extract_content)
+costs about 0.3 ms an article, and the candidate graph of a large run has little locality: each article
+pairs with a few others from anywhere in the run, so a cache of extracted articles serves few pairs (a
+million-article benchmark made 1.8 million extractions for 820,000 articles). `Evidence` is made once per
+article and is small enough (about 3 KB for a 120-word article, against 40 KB for its Content) to spool
+to a temporary file that verifiers read back by offset (`to_bytes`, `from_bytes`).
+
+Each set holds the 64-bit hashes of its strings (Python's `hash` of the word, or of the tuple of words),
+sorted and distinct: the counts verification divides are exact unless two different strings share a
+hash, about once in 10^14 pairs of articles. The hash is seeded per interpreter: evidence is compared only
+within the run (and the forked workers) that made it, and never stored beyond it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .content import Content
+from .facts import figures
+
+# The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
+# the arrays in field order, and the text in UTF-8.
+_DTYPES = (np.int64, np.int64, np.int64, np.int64, np.int64, np.float64, np.int64)
+_HEADER = 2 + len(_DTYPES)
+
+
+@dataclass(frozen=True, eq=False)  # arrays inside
+class Evidence:
+    normalized: str  # the article's own text, normalised (exact copies, and rapidfuzz's ratio)
+    words: int  # words in it
+    shingles: np.ndarray  # int64 hashes of its word 5-shingles (text.windows), sorted, distinct
+    terms: np.ndarray  # of its content words
+    bigrams: np.ndarray  # of its adjacent content-word pairs
+    sentence_values: np.ndarray  # each sentence's content words, text.term_sets: set i is
+    sentence_offsets: np.ndarray  # sentence_values[sentence_offsets[i]:sentence_offsets[i + 1]]
+    sentence_weights: np.ndarray  # float64: each sentence's content words, repeats counted
+    figures: np.ndarray  # int64 hashes of its figures (facts.figures: dates, and numbers over 12)
+
+    @classmethod
+    def of(cls, content: Content) -> Evidence:
+        values, offsets = content.sentence_sets
+        return cls(
+            normalized=content.normalized,
+            words=len(content.words),
+            shingles=_hash_set(content.shingle_set),
+            terms=_hash_set(content.term_set),
+            bigrams=_hash_set(content.bigram_set),
+            sentence_values=values,
+            sentence_offsets=offsets,
+            sentence_weights=np.array([len(terms) for terms in content.sentence_terms], dtype=np.float64),
+            figures=_hash_set(figures(content.sentences)),
+        )
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (
+            self.shingles,
+            self.terms,
+            self.bigrams,
+            self.sentence_values,
+            self.sentence_offsets,
+            self.sentence_weights,
+            self.figures,
+        )
+
+    def to_bytes(self) -> bytes:
+        text = self.normalized.encode("utf-8", errors="surrogatepass")
+        arrays = self.arrays()
+        header = np.array([len(text), self.words, *(array.size for array in arrays)], dtype=np.int64)
+        return b"".join([header.tobytes(), *(array.tobytes() for array in arrays), text])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Evidence:
+        text_size, words, *sizes = np.frombuffer(data, dtype=np.int64, count=_HEADER).tolist()
+        position = 8 * _HEADER
+        arrays = []
+        for dtype, size in zip(_DTYPES, sizes, strict=True):
+            arrays.append(np.frombuffer(data, dtype=dtype, count=size, offset=position))
+            position += 8 * size
+        text = data[position : position + text_size].decode("utf-8", errors="surrogatepass")
+        return cls(text, words, *arrays)
+
+
+def _hash_set(items: Iterable[object]) -> np.ndarray:
+    return np.unique(np.fromiter(map(hash, items), dtype=np.int64))
