@@ -3,14 +3,12 @@ normalised words, and sentences as sets of content words."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
+from dataclasses import dataclass
 
 from .boilerplate import paragraph_key
-from .text import clean, content_words, normalize, paragraphs, sentences, term_sets, windows, words
+from .text import clean, content_words, normalize, paragraphs, sentences, words
 
-SHINGLE_SIZE = 5
+SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +18,6 @@ class Content:
     terms: tuple[str, ...]  # content words, stemmed, in order (rewrite evidence)
     sentences: tuple[str, ...]  # the article's own sentences, cleaned, case kept
     sentence_terms: tuple[tuple[str, ...], ...]  # each sentence's content words; empty sentences dropped
-    shingle_set: frozenset[tuple[str, ...]]  # word 5-shingles (text.windows)
-    term_set: frozenset[str]  # distinct content words
-    bigram_set: frozenset[tuple[str, ...]]  # adjacent content-word pairs (text.windows)
-    # sentence_terms as text.term_sets: made once per article, compared with each candidate partner
-    sentence_sets: tuple[np.ndarray, np.ndarray] = field(compare=False)
 
 
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
@@ -44,15 +37,10 @@ def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
     sentence_terms = [content_words(tokens) for tokens in sentence_words]
     all_words = [word for tokens in sentence_words for word in tokens]
     terms = [term for tokens in sentence_terms for term in tokens]
-    kept_terms = tuple(tuple(tokens) for tokens in sentence_terms if tokens)
     return Content(
         normalized=normalized,
         words=tuple(all_words),
         terms=tuple(terms),
         sentences=tuple(own_sentences),
-        sentence_terms=kept_terms,
-        shingle_set=frozenset(windows(all_words, SHINGLE_SIZE)),
-        term_set=frozenset(terms),
-        bigram_set=frozenset(windows(terms, 2)),
-        sentence_sets=term_sets(kept_terms),
+        sentence_terms=tuple(tuple(tokens) for tokens in sentence_terms if tokens),
     )

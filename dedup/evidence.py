@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .content import Content
+from .content import SHINGLE_SIZE, Content
 from .facts import figures
+from .text import term_sets, windows
 
 # The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
 # the arrays in field order, and the text in UTF-8.
@@ -44,13 +45,13 @@ class Evidence:
 
     @classmethod
     def of(cls, content: Content) -> Evidence:
-        values, offsets = content.sentence_sets
+        values, offsets = term_sets(content.sentence_terms)
         return cls(
             normalized=content.normalized,
             words=len(content.words),
-            shingles=_hash_set(content.shingle_set),
-            terms=_hash_set(content.term_set),
-            bigrams=_hash_set(content.bigram_set),
+            shingles=_hash_set(windows(content.words, SHINGLE_SIZE)),
+            terms=_hash_set(content.terms),
+            bigrams=_hash_set(windows(content.terms, 2)),
             sentence_values=values,
             sentence_offsets=offsets,
             sentence_weights=np.array([len(terms) for terms in content.sentence_terms], dtype=np.float64),
