@@ -146,12 +146,21 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
     return ArticleFacts(facts, always_starting, frozenset(capitalised), word_parts)
 
 
-def _dates_and_numbers(sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
+def _dates_and_numbers(
+    sentence: str, dates: bool = True, numbers: bool = True
+) -> tuple[str, list[tuple[str, str, str]]]:
     """The dates and numbers of a sentence as (kind, text, key), and the sentence with them masked by a
-    non-word character, so that a name run never spans a date or a number."""
+    non-word character, so that a name run never spans a date or a number. `dates` or `numbers` False
+    skips a pattern that cannot match (see _possible_figures)."""
     found = []
     masked = sentence
-    for kind, pattern, describe in (("date", _DATE, _date), ("number", _NUMBER, _number)):
+    number_pattern = _ASCII_NUMBER if sentence.isascii() and not _ASCII_SPACES.search(sentence) else _NUMBER
+    for kind, pattern, describe, wanted in (
+        ("date", _DATE, _date, dates),
+        ("number", number_pattern, _number, numbers),
+    ):
+        if not wanted:
+            continue
         for match in pattern.finditer(masked):
             described = describe(match, masked)
             if described is None:
@@ -161,27 +170,42 @@ def _dates_and_numbers(sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
     return masked, found
 
 
+# _NUMBER for ASCII text, a third faster: ASCII case folding and classes. They differ from the Unicode ones
+# on ASCII text only at \s, which also takes the separators \x1c-\x1f.
+_ASCII_NUMBER = re.compile(_NUMBER.pattern, re.IGNORECASE | re.ASCII)
+_ASCII_SPACES = re.compile(r"[\x1c-\x1f]")
+
+
 def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
     """An article's figures as (kind, key): its dates, and its numbers other than 0-12 (what `agreement`
     compares). The same facts `extract` finds, without the names, which cost most of its time."""
     return frozenset(
         (kind, key)
         for sentence in sentences
-        if _may_hold_figures(sentence)
-        for kind, _, key in _dates_and_numbers(sentence)[1]
+        if any(possible := _possible_figures(sentence))
+        for kind, _, key in _dates_and_numbers(sentence, *possible)[1]
         if kind == "date" or key not in SMALL_NUMBERS
     )
 
 
-# Every date and number holds a digit or one of these words, whole. Half of news sentences hold neither,
-# and this look costs a twentieth of the two patterns' search.
-_FIGURE_WORDS = frozenset(_MONTHS) | {day.lower() for day in _WEEKDAYS} | frozenset(_NUMBER_WORDS)
+# A date holds a month or weekday name or a year (19xx, 20xx); a number holds a digit or a number word.
+# Half of news sentences hold none of them, and looking costs a twentieth of the two patterns' search.
+_DATE_WORDS = frozenset(_MONTHS) | {day.lower() for day in _WEEKDAYS}
+_NUMBER_WORD_SET = frozenset(_NUMBER_WORDS)
 _DIGIT = re.compile(r"\d")
+_YEAR_DIGITS = re.compile(_YEAR)
 _ASCII_LETTERS = re.compile(r"[a-z]+")
 
 
-def _may_hold_figures(sentence: str) -> bool:
-    return _DIGIT.search(sentence) is not None or not _FIGURE_WORDS.isdisjoint(_ASCII_LETTERS.findall(sentence.lower()))
+def _possible_figures(sentence: str) -> tuple[bool, bool]:
+    """Whether the sentence may hold a date, and a number: never False when it does. Only ASCII text is
+    looked at: Unicode case folding lets the long s and the dotless i stand for s and i."""
+    if not sentence.isascii():
+        return True, True
+    letters = set(_ASCII_LETTERS.findall(sentence.lower()))
+    digit = _DIGIT.search(sentence) is not None
+    dates = not _DATE_WORDS.isdisjoint(letters) or (digit and _YEAR_DIGITS.search(sentence) is not None)
+    return dates, digit or not _NUMBER_WORD_SET.isdisjoint(letters)
 
 
 def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:
@@ -272,13 +296,19 @@ def _number(match: re.Match[str], sentence: str) -> tuple[str, str] | None:
     digits, word = match.group("digits"), match.group("word")
     if word and word.lower() == "hundred" and not match.group("currency"):
         return None  # "hundreds", "a hundred": a size, not a figure
+    # Unicode case folding lets "ſix" (long s) and "fıve" (dotless i) match the number words: casefold()
+    # knows the first; the second is no number.
+    if word and word.casefold() not in _NUMBER_WORDS:
+        return None
     try:
-        value = Decimal(digits.replace(",", "")) if digits else Decimal(_NUMBER_WORDS[word.lower()])
+        value = Decimal(digits.replace(",", "")) if digits else Decimal(_NUMBER_WORDS[word.casefold()])
     except InvalidOperation:
         return None
     for scale in (match.group("suffix"), match.group("scale")):
         if scale:
-            value *= _SCALES[scale.lower()]
+            if scale.casefold() not in _SCALES:
+                return None
+            value *= _SCALES[scale.casefold()]
     currency = (match.group("currency") or "").upper()
     percent = "%" if match.group("percent") else ""
     text = match.group(0).strip()

@@ -135,6 +135,9 @@ def test_figures_are_the_dates_and_larger_numbers_that_extract_finds() -> None:
         "It happened on 2021-06-10, a Thursday in June.",
         "Seventy-five others waited (thirty of them outside).",
         "\u00e9two and twoish are not numbers, nor is maybe.",
+        "Shares rose 5.4 pct to 1,234 dlrs in 1987.",  # digits: the date pattern runs too
+        "Net profit 123,400 dlrs vs 98,000.",  # digits but no year: only the number pattern runs
+        "The f\u0131ve \u017fix thou\u017fand drones.",  # Unicode folding: matched, but no crash
     ]
     expected = {
         (fact.kind, fact.key)
