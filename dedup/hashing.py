@@ -330,6 +330,55 @@ def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray
 
 
 @njit(cache=True, nogil=True)
+def screen_passes(
+    first: np.ndarray,
+    second: np.ndarray,
+    term_values: np.ndarray,
+    term_offsets: np.ndarray,
+    bigram_values: np.ndarray,
+    bigram_offsets: np.ndarray,
+    threshold: float,
+    min_terms: int,
+) -> np.ndarray:
+    """For each pair (first[k], second[k]): whether term Jaccard + bigram containment (verify.screen_scores)
+    reaches `threshold`, or either article has fewer than `min_terms` terms.
+
+    A bigram is shared only when both its terms are, so s shared terms allow at most s * s shared bigrams,
+    one more for a chance 32-bit collision. Most LSH pairs share a few terms of a hundred: even that bound
+    falls short, and their bigram sets are never compared. The mask is the one every score would give
+    unless one pair's bigram hashes collide twice."""
+    out = np.zeros(first.shape[0], dtype=np.bool_)
+    for k in range(first.shape[0]):
+        a, b = first[k], second[k]
+        terms_a = term_offsets[a + 1] - term_offsets[a]
+        terms_b = term_offsets[b + 1] - term_offsets[b]
+        if min(terms_a, terms_b) < min_terms:
+            out[k] = True
+            continue
+        shared = _shared(
+            term_values, term_offsets[a], term_offsets[a + 1], term_values, term_offsets[b], term_offsets[b + 1]
+        )
+        union = terms_a + terms_b - shared
+        jaccard = shared / union if union > 0 else 1.0
+        smaller = min(bigram_offsets[a + 1] - bigram_offsets[a], bigram_offsets[b + 1] - bigram_offsets[b])
+        if smaller == 0:
+            out[k] = jaccard >= threshold
+            continue
+        if jaccard + min(1.0, (shared * shared + 1) / smaller) < threshold:
+            continue
+        shared_bigrams = _shared(
+            bigram_values,
+            bigram_offsets[a],
+            bigram_offsets[a + 1],
+            bigram_values,
+            bigram_offsets[b],
+            bigram_offsets[b + 1],
+        )
+        out[k] = jaccard + shared_bigrams / smaller >= threshold
+    return out
+
+
+@njit(cache=True, nogil=True)
 def dice_matrix(values_a: np.ndarray, offsets_a: np.ndarray, values_b: np.ndarray, offsets_b: np.ndarray) -> np.ndarray:
     """Dice overlap 2|A & B| / (|A| + |B|) of every set of a (rows) with every set of b (columns), each set
     sorted and distinct (set i is values[offsets[i]:offsets[i + 1]]); 0 where two sets share fewer than two

@@ -91,6 +91,7 @@ class _Run:
     policy: Thresholds = field(default_factory=Thresholds)
     terms: HashSets | None = None
     common: np.ndarray | None = None  # the run's common terms (sorted hashes)
+    bigrams: HashSets | None = None
     evidence: Spool | None = None  # the verify stage's evidence records (evidence.py)
     evidence_slots: np.ndarray | None = None  # each document's record in it, -1 for none
 
@@ -148,28 +149,44 @@ def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
     return band_keys(rows, REWRITE_BANDING), distinctive
 
 
+# Pairs found by banding, as codes (first * n + second, sorted, distinct) and their screen scores.
+ScoredPairs = tuple[np.ndarray, np.ndarray]
+
 # One channel's band keys, index mask, screen and budget while its bands are banded on the workers.
-_banding: tuple[np.ndarray, np.ndarray, PairFilter | None, Callable[[np.ndarray], np.ndarray]] | None = None
+_banding: tuple[np.ndarray, np.ndarray, PairFilter | None, Callable[[ScoredPairs], ScoredPairs]] | None = None
 BAND_CHUNK = 8  # bands per unit of work
 
 
-def _band_chunk(bounds: tuple[int, int]) -> np.ndarray:
-    """The screened pairs of a few bands, within the budget (codes first * n + second)."""
+def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
+    """The screened pairs of a few bands within the budget, with their scores."""
     assert _banding is not None, "banding ran outside scan()"
     keys, members, keep, budget = _banding
-    return budget(bucket_pairs(keys[:, bounds[0] : bounds[1]], members, keep))
+    return budget(_scored(bucket_pairs(keys[:, bounds[0] : bounds[1]], members, keep)))
 
 
-def _within_budget(
-    first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets, rank: np.ndarray
-) -> np.ndarray:
-    """verify.within_budget, with the screen scores it needs for copy-level pairs."""
-    return within_budget(first, second, screen_scores(first, second, terms, bigrams), rank)
+def _scored(codes: np.ndarray) -> ScoredPairs:
+    terms, bigrams = _current().terms, _current().bigrams
+    assert terms is not None and bigrams is not None
+    return codes, screen_scores(*np.divmod(codes, len(terms)), terms, bigrams)
 
 
-def _budgeted(codes: np.ndarray, terms: HashSets, bigrams: HashSets, rank: np.ndarray) -> np.ndarray:
-    """The pair codes (first * n + second) within the verification budget."""
-    return codes[_within_budget(*np.divmod(codes, len(rank)), terms, bigrams, rank)]
+def _budgeted(pairs: ScoredPairs, rank: np.ndarray) -> ScoredPairs:
+    """The pairs within the verification budget (verify.within_budget), scores carried along: they are
+    computed once per pair found, not again each time a union is budgeted."""
+    codes, scores = pairs
+    kept = within_budget(*np.divmod(codes, len(rank)), scores, rank)
+    return codes[kept], scores[kept]
+
+
+def _union(parts: Sequence[ScoredPairs]) -> ScoredPairs:
+    """The distinct pairs of several sorted parts. A stable sort of sorted runs is a merge (timsort)."""
+    codes = np.concatenate([codes for codes, _ in parts])
+    scores = np.concatenate([scores for _, scores in parts])
+    order = np.argsort(codes, kind="stable")
+    codes, scores = codes[order], scores[order]
+    distinct = np.ones(codes.size, dtype=bool)
+    distinct[1:] = codes[1:] != codes[:-1]
+    return codes[distinct], scores[distinct]
 
 
 def _candidates(
@@ -185,7 +202,7 @@ def _candidates(
 ) -> tuple[Candidates, Candidates]:
     """The screened candidates of both channels (each within its budget), and those within the budget of
     both together: the pairs to verify."""
-    budget = partial(_budgeted, terms=terms, bigrams=bigrams, rank=rank)
+    budget = partial(_budgeted, rank=rank)
 
     def parallel_bucket_pairs(keys: np.ndarray, members: np.ndarray, keep: PairFilter | None) -> np.ndarray:
         """One channel's screened pairs within the budget, its bands shared out among the workers. The
@@ -193,24 +210,24 @@ def _candidates(
         every pair, see within_budget), so a run never holds every screened pair."""
         global _banding
         _banding = (keys, members, keep, budget)
-        merged = np.empty(0, dtype=np.int64)
-        pending: list[np.ndarray] = []
+        merged: ScoredPairs = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+        pending: list[ScoredPairs] = []
         pending_size = 0
         try:
             band_chunks = _chunks(keys.shape[1], BAND_CHUNK)
             sizes = [end - start for start, end in band_chunks]
             for part in tracked("candidates", _band_chunk, band_chunks, sizes, "bands"):
                 pending.append(part)
-                pending_size += part.size
+                pending_size += part[0].size
                 # Amortised, as in bucket_pairs: merging and budgeting millions of pairs after every chunk
                 # kept this process busier than the workers.
-                if pending_size > max(merged.size, 1 << 20):
-                    merged = budget(np.unique(np.concatenate([merged, *pending])))
+                if pending_size > max(merged[0].size, 1 << 20):
+                    merged = budget(_union([merged, *pending]))
                     pending, pending_size = [], 0
-            merged = budget(np.unique(np.concatenate([merged, *pending])))
+            merged = budget(_union([merged, *pending]))
         finally:
             _banding = None
-        return merged
+        return merged[0]
 
     candidates = find_candidates(
         copy_keys,
@@ -223,7 +240,8 @@ def _candidates(
     # Exact copies are always verified, and take no place in the budget (they are not LSH pairs).
     verified = (candidates.channels & EXACT) > 0
     lsh = np.flatnonzero(~verified)
-    verified[lsh] = _within_budget(candidates.first[lsh], candidates.second[lsh], terms, bigrams, rank)
+    first, second = candidates.first[lsh], candidates.second[lsh]
+    verified[lsh] = within_budget(first, second, screen_scores(first, second, terms, bigrams), rank)
     return candidates, candidates.subset(verified)
 
 
@@ -306,7 +324,7 @@ def scan(
         terms = HashSets.join([batch.terms for _, batch in parts])
         bigrams = HashSets.join([batch.bigrams for _, batch in parts])
         del parts
-        _run = _Run(store, chrome, options.policy, terms, common_terms(terms))
+        _run = _Run(store, chrome, options.policy, terms, common_terms(terms), bigrams)
         parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
         rewrite_keys = np.concatenate([keys for keys, _ in parts])
         distinctive = np.concatenate([counts for _, counts in parts])

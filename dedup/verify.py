@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 from .evidence import Evidence
 from .facts import agreement
 from .fingerprint import HashSets
-from .hashing import dice_matrix, intersection_sizes, shared_count
+from .hashing import dice_matrix, intersection_sizes, screen_passes, shared_count
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -139,9 +139,16 @@ def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: Hash
     up). Most LSH candidates (same-topic articles sharing a tenth of their words) fall far short, and
     exact verification costs a thousand times more. Pairs with an article of almost no content words
     pass: the score cannot judge them."""
-    sizes = terms.sizes()
-    too_few = np.minimum(sizes[first], sizes[second]) < SCREEN_MIN_TERMS
-    return too_few | (screen_scores(first, second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN)
+    return screen_passes(
+        first,
+        second,
+        terms.values,
+        terms.offsets,
+        bigrams.values,
+        bigrams.offsets,
+        policy.rewrite_score - SCREEN_MARGIN,
+        SCREEN_MIN_TERMS,
+    )
 
 
 # On a large corpus of one beat, an article can pass the screen with hundreds of others that each share

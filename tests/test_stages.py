@@ -18,11 +18,20 @@ from dedup.content import extract_content
 from dedup.document import Document
 from dedup.evidence import Evidence
 from dedup.facts import agreement, figures
-from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures
+from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures, term_hashes
 from dedup.hashing import intersection_sizes
 from dedup.scan import ScanOptions, scan
 from dedup.text import shingles
-from dedup.verify import Thresholds, Verdict, score_pair, screen, verify_pair
+from dedup.verify import (
+    SCREEN_MARGIN,
+    SCREEN_MIN_TERMS,
+    Thresholds,
+    Verdict,
+    score_pair,
+    screen,
+    screen_scores,
+    verify_pair,
+)
 
 from .conftest import ORIGINAL, REWRITE, SUMMIT_A, SUMMIT_B, WIRE
 
@@ -95,6 +104,31 @@ def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers()
     assert all(kept[accepted])
     strangers = [k for k, (a, b) in enumerate(zip(pairs.first, pairs.second, strict=True)) if {a, b} & {8, 9}]
     assert not kept[[k for k in strangers if pairs.first[k] != 8]].any()  # 8 ~ 9 share a template
+
+
+def test_screen_is_the_score_threshold_whatever_it_skips() -> None:
+    # screen() leaves out the bigram sets when few shared terms cannot reach the threshold; it must
+    # decide as screen_scores() would, on sets that overlap a little, a lot, or not at all.
+    rng = np.random.default_rng(7)
+    vocabulary = [f"term{i}" for i in range(60)]
+    documents = [
+        [str(word) for word in rng.choice(vocabulary[: rng.integers(5, 60)], size=rng.integers(0, 50))]
+        for _ in range(80)
+    ]
+    documents += [documents[3][:20], documents[5] + ["extra"], ["solo"], ["solo"], []]
+    # Few shared terms in many shared pairings, amid words of their own: passes on its bigrams alone.
+    pairings = [str(word) for word in rng.choice(vocabulary[:5], size=40)]
+    documents += [pairings + [f"own{i}" for i in range(30)], pairings + [f"other{i}" for i in range(30)]]
+    hashed = [term_hashes(terms) for terms in documents]
+    terms = HashSets.of([term_set for term_set, _ in hashed])
+    bigrams = HashSets.of([bigram_set for _, bigram_set in hashed])
+    pairs = _all_pairs(len(documents))
+    policy = Thresholds()
+    sizes = terms.sizes()
+    expected = np.minimum(sizes[pairs.first], sizes[pairs.second]) < SCREEN_MIN_TERMS
+    expected |= screen_scores(pairs.first, pairs.second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN
+    assert 0 < expected.sum() < expected.size
+    assert np.array_equal(screen(pairs.first, pairs.second, terms, bigrams, policy), expected)
 
 
 def test_screen_lets_through_pairs_it_cannot_judge() -> None:
