@@ -16,6 +16,7 @@ from rich.table import Table
 
 from .cluster import Cluster
 from .document import Document
+from .store import entries
 from .verify import SCORES
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "paths")
@@ -29,11 +30,12 @@ FLAT_COLUMNS = ("cluster", "size", "original", "id", "date", "relation", "via", 
 
 def cluster_records(clusters: Sequence[Cluster], documents: Sequence[Document]) -> list[dict[str, Any]]:
     """The JSON contract: one object per cluster of two or more, numbered from 1 in output order."""
+    entry = entries(documents)
     records = []
     for number, cluster in enumerate(clusters, start=1):
         members = []
         for member in cluster.members:
-            document = documents[member.index]
+            document = entry(member.index)
             record: dict[str, Any] = {
                 "id": document.id,
                 "date": document.date,
@@ -45,13 +47,13 @@ def cluster_records(clusters: Sequence[Cluster], documents: Sequence[Document]) 
             if document.url:
                 record["url"] = document.url
             if member.via is not None:
-                record["via"] = documents[member.via].id
+                record["via"] = entry(member.via).id
             members.append(record)
         records.append(
             {
                 "cluster": number,
                 "size": len(members),
-                "original": documents[cluster.original].id,
+                "original": entry(cluster.original).id,
                 "members": members,
             }
         )
@@ -75,11 +77,12 @@ class Role:
 
 def document_roles(clusters: Sequence[Cluster], documents: Sequence[Document]) -> list[Role]:
     """The role of every document, in input order."""
-    roles = [Role(document.id, None, "unique", None) for document in documents]
+    entry = entries(documents)
+    roles = [Role(entry(index).id, None, "unique", None) for index in range(len(documents))]
     for number, cluster in enumerate(clusters, start=1):
-        original = documents[cluster.original].id
+        original = entry(cluster.original).id
         for member in cluster.members:
-            roles[member.index] = Role(documents[member.index].id, number, member.relation, original)
+            roles[member.index] = Role(entry(member.index).id, number, member.relation, original)
     return roles
 
 

@@ -1,0 +1,61 @@
+"""The document store and its spool: what goes in comes back, in this process and in forked workers."""
+
+from __future__ import annotations
+
+from dedup.cluster import Cluster, Member
+from dedup.document import Document
+from dedup.parallel import ordered_map
+from dedup.report import cluster_records, document_roles
+from dedup.store import DocumentStore, Spool
+
+DOCUMENTS = [
+    Document("a", "First text, plain.", "2024-01-02", "A title", "https://example.com/a"),
+    Document("b", "Zweiter Text: Über café ß, and a surrogate-free line.\n\nSecond paragraph.", None),
+    Document("c", "", "2024-01-01"),
+    Document("d", "Fourth " * 50, "2024-01-03", None, "https://example.com/d"),
+]
+
+_spool: Spool | None = None
+
+
+def _read_back(index: int) -> bytes:
+    assert _spool is not None
+    return _spool[index]
+
+
+def test_a_spooled_store_gives_back_every_document() -> None:
+    held = DocumentStore.of(DOCUMENTS)
+    spooled = DocumentStore.of(DOCUMENTS, spool_after_bytes=0)
+    assert not held.spooled and spooled.spooled
+    for store in (held, spooled):
+        assert list(store) == DOCUMENTS
+        assert [store.text(i) for i in range(len(store))] == [d.text for d in DOCUMENTS]
+        assert [store.entry(i) for i in range(len(store))] == [
+            Document(d.id, "", d.date, d.title, d.url) for d in DOCUMENTS
+        ]
+    spooled.close()
+
+
+def test_reports_of_a_spooled_store_equal_those_of_the_documents() -> None:
+    clusters = [
+        Cluster(2, (Member(2, "original", {}), Member(0, "exact", {"jaccard": 1.0}), Member(3, "rewrite", {}, via=0)))
+    ]
+    spooled = DocumentStore.of(DOCUMENTS, spool_after_bytes=0)
+    assert cluster_records(clusters, spooled) == cluster_records(clusters, DOCUMENTS)
+    assert document_roles(clusters, spooled) == document_roles(clusters, DOCUMENTS)
+    assert cluster_records(clusters, spooled)[0]["members"][1]["url"] == "https://example.com/a"
+    spooled.close()
+
+
+def test_spool_records_are_read_back_by_forked_workers() -> None:
+    global _spool
+    records = [b"", b"one", bytes(range(256)) * 3, "ü ß".encode()]
+    _spool = Spool()
+    try:
+        for record in records:
+            _spool.append(record)
+        assert len(_spool) == len(records)
+        assert list(ordered_map(_read_back, range(len(records)), jobs=2)) == records
+    finally:
+        _spool.close()
+        _spool = None
