@@ -94,16 +94,12 @@ def band_keys(signatures: np.ndarray, banding: Banding) -> np.ndarray:
 PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (first, second) -> mask of pairs to keep
 
 
-def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: PairFilter | None = None) -> np.ndarray:
-    """Pairs (as first * n + second codes, first < second) of documents sharing a key in some band.
-    `members` restricts the index to some documents (others never pair). `keep` screens each band's
-    pairs as they are found, so that pairs it rules out are never held: on a large corpus of one beat
-    they outnumber the rest a hundred to one."""
+def band_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """The pairs of documents sharing a key, band by band and, within a band, bucket size by bucket size,
+    as (first, second) index arrays with first < second. A pair found in several bands comes once per band.
+    `members` restricts the index to some documents (others never pair)."""
     n = len(keys)
     indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
-    merged = np.empty(0, dtype=np.int64)  # sorted, unique
-    pending: list[np.ndarray] = []
-    pending_size = 0
     for band in range(keys.shape[1]):
         column = keys[indices, band]
         order = np.argsort(column, kind="stable")  # equal keys keep ascending document order
@@ -116,13 +112,24 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: Pair
             bucket_starts = starts[sizes == size]
             buckets = members_sorted[bucket_starts[:, None] + np.arange(size)]
             first, second = _bucket_links(size)
-            firsts, seconds = buckets[:, first].ravel(), buckets[:, second].ravel()
-            if keep is not None:
-                kept = keep(firsts, seconds)
-                firsts, seconds = firsts[kept], seconds[kept]
-            codes = firsts * n + seconds
-            pending.append(codes)
-            pending_size += codes.size
+            yield buckets[:, first].ravel(), buckets[:, second].ravel()
+
+
+def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: PairFilter | None = None) -> np.ndarray:
+    """Pairs (as first * n + second codes, first < second, sorted and distinct) of documents sharing a key
+    in some band (band_pairs). `keep` screens each band's pairs as they are found, so that pairs it rules
+    out are never held: on a large corpus of one beat they outnumber the rest a hundred to one."""
+    n = len(keys)
+    merged = np.empty(0, dtype=np.int64)  # sorted, unique
+    pending: list[np.ndarray] = []
+    pending_size = 0
+    for firsts, seconds in band_pairs(keys, members):
+        if keep is not None:
+            kept = keep(firsts, seconds)
+            firsts, seconds = firsts[kept], seconds[kept]
+        codes = firsts * n + seconds
+        pending.append(codes)
+        pending_size += codes.size
         # Near copies meet in many bands; merging only once the new pairs outnumber the known ones keeps
         # the sorting linear-logarithmic overall.
         if pending_size > max(merged.size, 1 << 20):

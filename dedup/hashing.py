@@ -330,7 +330,7 @@ def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray
 
 
 @njit(cache=True, nogil=True)
-def screen_passes(
+def screened_scores(
     first: np.ndarray,
     second: np.ndarray,
     term_values: np.ndarray,
@@ -339,22 +339,22 @@ def screen_passes(
     bigram_offsets: np.ndarray,
     threshold: float,
     min_terms: int,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """For each pair (first[k], second[k]): whether term Jaccard + bigram containment (verify.screen_scores)
-    reaches `threshold`, or either article has fewer than `min_terms` terms.
+    reaches `threshold` or either article has fewer than `min_terms` terms, and, for the pairs that pass,
+    that score (-1 for the others).
 
     A bigram is shared only when both its terms are, so s shared terms allow at most s * s shared bigrams,
     one more for a chance 32-bit collision. Most LSH pairs share a few terms of a hundred: even that bound
     falls short, and their bigram sets are never compared. The mask is the one every score would give
     unless one pair's bigram hashes collide twice."""
-    out = np.zeros(first.shape[0], dtype=np.bool_)
+    passes = np.zeros(first.shape[0], dtype=np.bool_)
+    scores = np.full(first.shape[0], -1.0)
     for k in range(first.shape[0]):
         a, b = first[k], second[k]
         terms_a = term_offsets[a + 1] - term_offsets[a]
         terms_b = term_offsets[b + 1] - term_offsets[b]
-        if min(terms_a, terms_b) < min_terms:
-            out[k] = True
-            continue
+        too_few = min(terms_a, terms_b) < min_terms
         shared = _shared(
             term_values, term_offsets[a], term_offsets[a + 1], term_values, term_offsets[b], term_offsets[b + 1]
         )
@@ -362,20 +362,23 @@ def screen_passes(
         jaccard = shared / union if union > 0 else 1.0
         smaller = min(bigram_offsets[a + 1] - bigram_offsets[a], bigram_offsets[b + 1] - bigram_offsets[b])
         if smaller == 0:
-            out[k] = jaccard >= threshold
+            score = jaccard + 0.0
+        elif not too_few and jaccard + min(1.0, (shared * shared + 1) / smaller) < threshold:
             continue
-        if jaccard + min(1.0, (shared * shared + 1) / smaller) < threshold:
-            continue
-        shared_bigrams = _shared(
-            bigram_values,
-            bigram_offsets[a],
-            bigram_offsets[a + 1],
-            bigram_values,
-            bigram_offsets[b],
-            bigram_offsets[b + 1],
-        )
-        out[k] = jaccard + shared_bigrams / smaller >= threshold
-    return out
+        else:
+            shared_bigrams = _shared(
+                bigram_values,
+                bigram_offsets[a],
+                bigram_offsets[a + 1],
+                bigram_values,
+                bigram_offsets[b],
+                bigram_offsets[b + 1],
+            )
+            score = jaccard + shared_bigrams / smaller
+        if too_few or score >= threshold:
+            passes[k] = True
+            scores[k] = score
+    return passes, scores
 
 
 @njit(cache=True, nogil=True)

@@ -29,7 +29,7 @@ from .candidates import (
     Candidates,
     PairFilter,
     band_keys,
-    bucket_pairs,
+    band_pairs,
     find_candidates,
 )
 from .cluster import Cluster, build_clusters, keep_order
@@ -40,7 +40,7 @@ from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_ter
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore, Spool
-from .verify import Thresholds, Verdict, screen, screen_scores, verify_pair, within_budget
+from .verify import Thresholds, Verdict, screen, screen_scores, screened, verify_pair, within_budget
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
 PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
@@ -92,6 +92,7 @@ class _Run:
     terms: HashSets | None = None
     common: np.ndarray | None = None  # the run's common terms (sorted hashes)
     bigrams: HashSets | None = None
+    rank: np.ndarray | None = None  # each document's place in the keep order
     evidence: Spool | None = None  # the verify stage's evidence records (evidence.py)
     evidence_slots: np.ndarray | None = None  # each document's record in it, -1 for none
 
@@ -152,22 +153,23 @@ def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
 # Pairs found by banding, as codes (first * n + second, sorted, distinct) and their screen scores.
 ScoredPairs = tuple[np.ndarray, np.ndarray]
 
-# One channel's band keys, index mask, screen and budget while its bands are banded on the workers.
-_banding: tuple[np.ndarray, np.ndarray, PairFilter | None, Callable[[ScoredPairs], ScoredPairs]] | None = None
+# One channel's band keys and index mask while its bands are banded on the workers.
+_banding: tuple[np.ndarray, np.ndarray] | None = None
 BAND_CHUNK = 8  # bands per unit of work
 
 
 def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
-    """The screened pairs of a few bands within the budget, with their scores."""
+    """The screened pairs of a few bands (candidates.band_pairs, then verify.screened), within the budget,
+    with their screen scores: computed once per pair and band, then carried."""
     assert _banding is not None, "banding ran outside scan()"
-    keys, members, keep, budget = _banding
-    return budget(_scored(bucket_pairs(keys[:, bounds[0] : bounds[1]], members, keep)))
-
-
-def _scored(codes: np.ndarray) -> ScoredPairs:
-    terms, bigrams = _current().terms, _current().bigrams
-    assert terms is not None and bigrams is not None
-    return codes, screen_scores(*np.divmod(codes, len(terms)), terms, bigrams)
+    keys, members = _banding
+    run = _current()
+    assert run.terms is not None and run.bigrams is not None and run.rank is not None
+    found: list[ScoredPairs] = [(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))]
+    for first, second in band_pairs(keys[:, bounds[0] : bounds[1]], members):
+        passes, scores = screened(first, second, run.terms, run.bigrams, run.policy)
+        found.append((first[passes] * len(keys) + second[passes], scores[passes]))
+    return _budgeted(_union(found), run.rank)
 
 
 def _budgeted(pairs: ScoredPairs, rank: np.ndarray) -> ScoredPairs:
@@ -179,7 +181,8 @@ def _budgeted(pairs: ScoredPairs, rank: np.ndarray) -> ScoredPairs:
 
 
 def _union(parts: Sequence[ScoredPairs]) -> ScoredPairs:
-    """The distinct pairs of several sorted parts. A stable sort of sorted runs is a merge (timsort)."""
+    """The distinct pairs of several parts, sorted. Parts that are sorted already (the budgeted unions)
+    cost little more than a merge: a stable sort finds runs (timsort)."""
     codes = np.concatenate([codes for codes, _ in parts])
     scores = np.concatenate([scores for _, scores in parts])
     order = np.argsort(codes, kind="stable")
@@ -205,11 +208,14 @@ def _candidates(
     budget = partial(_budgeted, rank=rank)
 
     def parallel_bucket_pairs(keys: np.ndarray, members: np.ndarray, keep: PairFilter | None) -> np.ndarray:
-        """One channel's screened pairs within the budget, its bands shared out among the workers. The
-        budget is taken per few bands and again over their union as it grows (the same answer as once over
-        every pair, see within_budget), so a run never holds every screened pair."""
+        """One channel's screened pairs within the budget, its bands shared out among the workers: what
+        bucket_pairs gives with `keep` (verify.screen, which the workers run as verify.screened to keep
+        the scores), then the budget. The budget is taken per few bands and again over their union as it
+        grows (the same answer as once over every pair, see within_budget), so a run never holds every
+        screened pair."""
         global _banding
-        _banding = (keys, members, keep, budget)
+        assert keep is not None, "scan always screens"
+        _banding = (keys, members)
         merged: ScoredPairs = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
         pending: list[ScoredPairs] = []
         pending_size = 0
@@ -324,7 +330,7 @@ def scan(
         terms = HashSets.join([batch.terms for _, batch in parts])
         bigrams = HashSets.join([batch.bigrams for _, batch in parts])
         del parts
-        _run = _Run(store, chrome, options.policy, terms, common_terms(terms), bigrams)
+        _run = _Run(store, chrome, options.policy, terms, common_terms(terms))
         parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
         rewrite_keys = np.concatenate([keys for keys, _ in parts])
         distinctive = np.concatenate([counts for _, counts in parts])
@@ -336,6 +342,7 @@ def scan(
         rank = np.empty(n, dtype=np.int64)
         rank[keep_order(store.dates, store.lengths, options.keep)] = np.arange(n)
         policy = options.policy
+        _run = replace(_run, bigrams=bigrams, rank=rank)
 
         candidates, kept = _candidates(
             copy_keys, rewrite_keys, exact, rewrite_members, terms, bigrams, rank, policy, tracked

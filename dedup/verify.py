@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 from .evidence import Evidence
 from .facts import agreement
 from .fingerprint import HashSets
-from .hashing import dice_matrix, intersection_sizes, screen_passes, shared_count
+from .hashing import dice_matrix, intersection_sizes, screened_scores, shared_count
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -139,7 +139,14 @@ def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: Hash
     up). Most LSH candidates (same-topic articles sharing a tenth of their words) fall far short, and
     exact verification costs a thousand times more. Pairs with an article of almost no content words
     pass: the score cannot judge them."""
-    return screen_passes(
+    return screened(first, second, terms, bigrams, policy)[0]
+
+
+def screened(
+    first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets, policy: Thresholds
+) -> tuple[np.ndarray, np.ndarray]:
+    """`screen`'s mask, and the screen scores of the pairs that pass (what the budget needs), computed once."""
+    return screened_scores(
         first,
         second,
         terms.values,

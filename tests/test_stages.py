@@ -30,6 +30,7 @@ from dedup.verify import (
     score_pair,
     screen,
     screen_scores,
+    screened,
     verify_pair,
 )
 
@@ -129,6 +130,10 @@ def test_screen_is_the_score_threshold_whatever_it_skips() -> None:
     expected |= screen_scores(pairs.first, pairs.second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN
     assert 0 < expected.sum() < expected.size
     assert np.array_equal(screen(pairs.first, pairs.second, terms, bigrams, policy), expected)
+    passes, scores = screened(pairs.first, pairs.second, terms, bigrams, policy)
+    assert np.array_equal(passes, expected)
+    assert np.array_equal(scores[passes], screen_scores(pairs.first, pairs.second, terms, bigrams)[passes])
+    assert (scores[~passes] == -1).all()
 
 
 def test_screen_lets_through_pairs_it_cannot_judge() -> None:
