@@ -1,12 +1,12 @@
 """What verification compares of one article, made once and kept compact: sets of hashes, not strings.
 
 A pair is verified on its two articles' word 5-shingles, content words, content-word bigrams, each
-sentence's content words and figures (verify.py). Building those from the text (content.extract_content)
-costs about 0.3 ms an article, and the candidate graph of a large run has little locality: each article
-pairs with a few others from anywhere in the run, so a cache of extracted articles serves few pairs (a
-million-article benchmark made 1.8 million extractions for 820,000 articles). `Evidence` is made once per
-article and is small enough (about 3 KB for a 120-word article, against 40 KB for its Content) to spool
-to a temporary file that verifiers read back by offset (`to_bytes`, `from_bytes`).
+sentence's content words and figures (verify.py). Building those from the text (content.extract_content,
+then `Evidence.of`) costs about 0.4 ms an article, and the candidate graph of a large run has little
+locality: each article pairs with a few others from anywhere in the run, so a cache of extracted articles
+serves few pairs (a million-article benchmark made 1.8 million extractions for 820,000 articles).
+`Evidence` is made once per article and is small enough (about 3.7 KB serialised for a 120-word article)
+to spool to a temporary file that verifiers read back by offset (`to_bytes`, `from_bytes`).
 
 Each set holds the 64-bit hashes of its strings (Python's `hash` of the word, or of the tuple of words),
 sorted and distinct: the counts verification divides are exact unless two different strings share a
