@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .verify import SCORES, Verdict
 
 KEEP_RULES = ("earliest", "longest", "first")
@@ -77,17 +79,15 @@ def keep_order(dates: Sequence[str | None], lengths: Sequence[int], rule: str) -
     first: input order."""
     if rule not in KEEP_RULES:
         raise ValueError(f"unknown keep rule {rule!r}; choose one of {', '.join(KEEP_RULES)}")
-
-    def date_key(i: int) -> tuple[int, str]:
-        date = dates[i]
-        return (0, date) if date else (1, "")
-
-    keys: dict[str, Callable[[int], tuple]] = {
-        "earliest": lambda i: (date_key(i), -lengths[i], i),
-        "longest": lambda i: (-lengths[i], date_key(i), i),
-        "first": lambda i: (i,),
-    }
-    return sorted(range(len(dates)), key=keys[rule])
+    index = np.arange(len(dates))
+    if rule == "first":
+        return index.tolist()
+    # One stable sort over arrays (the last key decides first): a million Python key tuples took 4 s.
+    undated = np.array([not date for date in dates], dtype=bool)
+    date = np.array([date or "" for date in dates], dtype=str)
+    shorter = -np.asarray(lengths, dtype=np.int64)
+    keys = (index, shorter, date, undated) if rule == "earliest" else (index, date, undated, shorter)
+    return np.lexsort(keys).tolist()
 
 
 def build_clusters(

@@ -204,6 +204,22 @@ def test_keep_rules() -> None:
         keep_order(dates, lengths, "newest")
 
 
+def test_keep_rules_break_every_tie_as_documented() -> None:
+    # Few dates and lengths, so most documents tie on one key or both; "" counts as undated, like None.
+    rng = np.random.default_rng(3)
+    dates = [None, "", "2024-01-05", "2023-12-31", "2024-01-10"]
+    dates = [dates[k] for k in rng.integers(0, len(dates), size=400)]
+    lengths = rng.integers(1, 4, size=400).tolist()
+
+    def undated_last(i: int) -> tuple[int, str]:
+        return (0, dates[i]) if dates[i] else (1, "")
+
+    earliest = sorted(range(400), key=lambda i: (undated_last(i), -lengths[i], i))
+    longest = sorted(range(400), key=lambda i: (-lengths[i], undated_last(i), i))
+    assert keep_order(dates, lengths, "earliest") == earliest
+    assert keep_order(dates, lengths, "longest") == longest
+
+
 def test_original_is_the_earliest_and_members_are_scored_against_it() -> None:
     dates = ["2024-02-01", "2024-01-01", "2024-03-01"]
     verdicts = [_verdict(0, 1, 0.9), _verdict(0, 2, 0.9), _verdict(1, 2, 0.9)]
