@@ -319,17 +319,6 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
 
 
 @njit(cache=True, nogil=True)
-def intersection_sizes(first: np.ndarray, second: np.ndarray, values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """|set(first[k]) & set(second[k])| for each pair k, the sets sorted and distinct."""
-    out = np.zeros(first.shape[0], dtype=np.int64)
-    for k in range(first.shape[0]):
-        out[k] = _shared(
-            values, offsets[first[k]], offsets[first[k] + 1], values, offsets[second[k]], offsets[second[k] + 1]
-        )
-    return out
-
-
-@njit(cache=True, nogil=True)
 def screened_scores(
     first: np.ndarray,
     second: np.ndarray,

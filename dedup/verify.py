@@ -32,7 +32,7 @@ from rapidfuzz.distance import Indel
 from .evidence import Evidence
 from .facts import agreement
 from .fingerprint import HashSets
-from .hashing import dice_matrix, intersection_sizes, screened_scores, shared_count
+from .hashing import dice_matrix, screened_scores, shared_count
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -122,14 +122,8 @@ SCREEN_MIN_TERMS = 2
 
 def screen_scores(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets) -> np.ndarray:
     """`terms + bigrams` of each pair (first[k], second[k]), computed exactly on the hashed term and bigram
-    sets of the fingerprint stage, without reading a text."""
-    shared_terms = intersection_sizes(first, second, terms.values, terms.offsets)
-    shared_bigrams = intersection_sizes(first, second, bigrams.values, bigrams.offsets)
-    term_sizes, bigram_sizes = terms.sizes(), bigrams.sizes()
-    union = term_sizes[first] + term_sizes[second] - shared_terms
-    term_jaccard = np.where(union > 0, shared_terms / np.maximum(union, 1), 1.0)
-    smaller = np.minimum(bigram_sizes[first], bigram_sizes[second])
-    return term_jaccard + np.where(smaller > 0, shared_bigrams / np.maximum(smaller, 1), 0.0)
+    sets of the fingerprint stage, without reading a text: `screened` with nothing ruled out."""
+    return screened_scores(first, second, terms.values, terms.offsets, bigrams.values, bigrams.offsets, -np.inf, 0)[1]
 
 
 def screen(first: np.ndarray, second: np.ndarray, terms: HashSets, bigrams: HashSets, policy: Thresholds) -> np.ndarray:

@@ -19,7 +19,7 @@ from dedup.document import Document
 from dedup.evidence import Evidence
 from dedup.facts import agreement, figures
 from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures, term_hashes
-from dedup.hashing import intersection_sizes
+from dedup.hashing import shared_count
 from dedup.scan import ScanOptions, scan
 from dedup.text import shingles
 from dedup.verify import (
@@ -107,9 +107,18 @@ def test_screen_keeps_every_pair_that_verification_accepts_and_drops_strangers()
     assert not kept[[k for k in strangers if pairs.first[k] != 8]].any()  # 8 ~ 9 share a template
 
 
+def _screen_score_of_sets(terms: HashSets, bigrams: HashSets, a: int, b: int) -> float:
+    """Term Jaccard + bigram containment, on Python sets of the hashes."""
+    terms_a, terms_b = set(terms[a].tolist()), set(terms[b].tolist())
+    bigrams_a, bigrams_b = set(bigrams[a].tolist()), set(bigrams[b].tolist())
+    jaccard = len(terms_a & terms_b) / len(terms_a | terms_b) if terms_a | terms_b else 1.0
+    smaller = min(len(bigrams_a), len(bigrams_b))
+    return jaccard + (len(bigrams_a & bigrams_b) / smaller if smaller else 0.0)
+
+
 def test_screen_is_the_score_threshold_whatever_it_skips() -> None:
     # screen() leaves out the bigram sets when few shared terms cannot reach the threshold; it must
-    # decide as screen_scores() would, on sets that overlap a little, a lot, or not at all.
+    # decide as the full score would, on sets that overlap a little, a lot, or not at all.
     rng = np.random.default_rng(7)
     vocabulary = [f"term{i}" for i in range(60)]
     documents = [
@@ -127,12 +136,16 @@ def test_screen_is_the_score_threshold_whatever_it_skips() -> None:
     policy = Thresholds()
     sizes = terms.sizes()
     expected = np.minimum(sizes[pairs.first], sizes[pairs.second]) < SCREEN_MIN_TERMS
-    expected |= screen_scores(pairs.first, pairs.second, terms, bigrams) >= policy.rewrite_score - SCREEN_MARGIN
+    full = np.array(
+        [_screen_score_of_sets(terms, bigrams, a, b) for a, b in zip(pairs.first, pairs.second, strict=True)]
+    )
+    assert np.array_equal(screen_scores(pairs.first, pairs.second, terms, bigrams), full)
+    expected |= full >= policy.rewrite_score - SCREEN_MARGIN
     assert 0 < expected.sum() < expected.size
     assert np.array_equal(screen(pairs.first, pairs.second, terms, bigrams, policy), expected)
     passes, scores = screened(pairs.first, pairs.second, terms, bigrams, policy)
     assert np.array_equal(passes, expected)
-    assert np.array_equal(scores[passes], screen_scores(pairs.first, pairs.second, terms, bigrams)[passes])
+    assert np.array_equal(scores[passes], full[passes])
     assert (scores[~passes] == -1).all()
 
 
@@ -147,10 +160,10 @@ def test_screen_lets_through_pairs_it_cannot_judge() -> None:
     assert not kept[-1]  # the wire story and an unrelated one are judged, and ruled out
 
 
-def test_intersection_sizes_count_shared_hashes() -> None:
-    sets = HashSets.of([np.array(values, dtype=np.uint32) for values in ([1, 5, 9], [], [5, 9, 12, 40], [2, 3])])
-    first, second = np.array([0, 0, 2, 1]), np.array([2, 3, 3, 2])
-    assert intersection_sizes(first, second, sets.values, sets.offsets).tolist() == [2, 0, 0, 0]
+def test_shared_count_counts_shared_hashes() -> None:
+    sets = [np.array(values, dtype=np.int64) for values in ([1, 5, 9], [], [5, 9, 12, 40], [2, 3])]
+    pairs = [(0, 2), (0, 3), (2, 3), (1, 2), (2, 2)]
+    assert [shared_count(sets[a], sets[b]) for a, b in pairs] == [2, 0, 0, 0, 4]
 
 
 @pytest.mark.parametrize(
