@@ -92,7 +92,11 @@ def sentence_split(text: str) -> list[str]:
 
 
 def load_sources(data: Path) -> Sources:
-    articles = [*_reuters(data / "reuters21578"), *_bbc(data / "bbc_news" / "data"), *_ag_news(data / "ag_news_test")]
+    articles = [
+        *(article for _, article in reuters_stories(data / "reuters21578")),
+        *_bbc(data / "bbc_news" / "data"),
+        *_ag_news(data / "ag_news_test"),
+    ]
     sentences: dict[str, list[str]] = defaultdict(list)
     lengths: dict[str, list[int]] = defaultdict(list)
     for article in articles:
@@ -103,9 +107,12 @@ def load_sources(data: Path) -> Sources:
     return Sources(articles, dict(sentences), dict(lengths))
 
 
-def _reuters(folder: Path) -> Iterator[Article]:
+def reuters_stories(folder: Path) -> Iterator[tuple[str, Article]]:
+    """Reuters-21578 stories with a body, each with its NEWID (what `make eval`'s labels refer to): the
+    headline, a blank line and the body, with the closing "Reuter" signature left out."""
     for path in sorted(folder.glob("reut2-*.sgm")):
         for match in _REUTERS.finditer(path.read_bytes().decode("latin-1")):
+            newid = re.search(r'NEWID="(\d+)"', match.group(1))
             inner = match.group(2)
             body = re.search(r"<BODY>(.*?)</BODY>", inner, re.S)
             if not body:
@@ -118,7 +125,8 @@ def _reuters(folder: Path) -> Iterator[Article]:
             text = re.sub(r"\s*Reuter\s*$", "", text)
             if title:
                 text = _CONTROL.sub("", html.unescape(title.group(1))).strip() + "\n\n" + text
-            yield Article(f"reuters/{topic.group(1) if topic else 'none'}", day.date().isoformat(), text)
+            article = Article(f"reuters/{topic.group(1) if topic else 'none'}", day.date().isoformat(), text)
+            yield (newid.group(1) if newid else "", article)
 
 
 def _bbc(folder: Path) -> Iterator[Article]:
