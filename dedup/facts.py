@@ -228,17 +228,17 @@ def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int
     return FactDiff(only_a, only_b, tuple(changed))
 
 
-MIN_FACTS = 2  # fewer facts than this on the sparser side say nothing about agreement
 SMALL_NUMBERS = frozenset(str(n) for n in range(13))  # counts and list items: "two drones", "3."
 
 
 def agreement(shared: int, size_a: int, size_b: int) -> float:
     """Share of the sparser article's `figures` (size_a or size_b of them) that the other also states
-    (`shared`, compared by canonical value, as `compare` does); 1.0 when the sparser side has fewer than
-    MIN_FACTS. Rewrites keep their figures; templated stories (dividend notices, results tables) keep the
-    wording and change every figure. Names are left out: a paraphrase may name a thing differently."""
+    (`shared`, compared by canonical value, as `compare` does); 1.0 when the sparser side states none.
+    Rewrites keep their figures; templated stories (dividend notices, market reports, results tables)
+    keep the wording and change the figures, often just one or two: a dividend notice's one date is
+    evidence too. Names are left out: a paraphrase may name a thing differently."""
     sparser = min(size_a, size_b)
-    return 1.0 if sparser < MIN_FACTS else shared / sparser
+    return shared / sparser if sparser else 1.0
 
 
 def name_key(name: str) -> str:

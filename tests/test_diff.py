@@ -17,13 +17,15 @@ from dedup.reading import text_document
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 STORY = (
     "The US military in Iraq intercepted several drones targeting the Al-Asad air base on Tuesday. "
-    "Two drones were shot down by air defences before they reached the base, officials said.\n\n"
+    "Two of the 14 drones were shot down before they reached the base, home to 2,500 troops, officials said.\n\n"
     "Pro-Iranian militias have attacked American forces in Iraq repeatedly over the last four years. "
     "The Pentagon declined to say which group was suspected of launching the attack."
 )
+# An edited copy: one paragraph replaced, and one of its three figures changed (the only one would not
+# do: a copy must keep most of its figures, verify.py).
 EDITED = (
     "The US military in Iraq intercepted several drones targeting the Al-Asad air base on Wednesday. "
-    "Two drones were shot down by air defences before they reached the base, officials said.\n\n"
+    "Two of the 14 drones were shot down before they reached the base, home to 2,500 troops, officials said.\n\n"
     "Pro-Iranian militias have attacked American forces in Iraq repeatedly over the last four years. "
     "Residents near the base said they heard loud explosions during the night."
 )

@@ -282,6 +282,30 @@ def test_templated_stories_with_other_figures_are_not_rewrites() -> None:
     assert verdict.scores["terms"] + verdict.scores["bigrams"] >= 0.36  # the wording alone would pass
 
 
+NOTICE = """{company} said its board declared a quarterly dividend of {cents} cts a share, unchanged from the prior
+quarter, payable {dates}.
+
+The {kind} company said its board would review the payout again at its next regular meeting."""
+
+
+@pytest.mark.parametrize(
+    ("dates_a", "dates_b"),
+    [
+        ("April 30 to holders of record April 3", "April 30 to holders of record April 21"),  # half the figures
+        ("on April 30", "on May 15"),  # one figure each
+    ],
+)
+def test_dividend_notices_of_two_companies_are_not_duplicates(dates_a: str, dates_b: str) -> None:
+    first = NOTICE.format(company="Harlow Paper Co", cents=10, dates=dates_a, kind="Ohio paper")
+    second = NOTICE.format(company="Keene Valley Bancorp", cents=10, dates=dates_b, kind="Vermont banking")
+    rewritten = f"""Harlow Paper Co will pay a quarterly dividend of ten cts a share, {dates_a}, the same as in the
+prior quarter, the company said. Its board plans to look at the payout again when it next meets."""
+    a, b, c = _contents(first, second, rewritten)
+    assert verify_pair(0, 1, a, b).relation is None
+    assert verify_pair(0, 1, a, b).scores["facts"] <= 0.5
+    assert verify_pair(0, 2, a, c).relation == "rewrite"  # the same notice in other words keeps its dates
+
+
 def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> None:
     from dedup.facts import extract
 
@@ -295,6 +319,8 @@ def test_figure_agreement_counts_dates_and_numbers_but_not_small_counts() -> Non
     assert agreement_of(kept, same) == 1.0
     assert agreement_of(kept, other) == 0.0
     assert agreement_of(figures(["One, two, 3 and 4."]), figures(["Five and 6."])) == 1.0  # no figures: no evidence
+    one_date = figures(["Paid on May 15."])
+    assert agreement_of(one_date, figures(["Paid on April 30, not in 2020."])) == 0.0  # one figure is evidence
     sentences = ["Iraq's Al-Asad base was hit on 3 January 2020 by 11 drones costing $20,000 each.", "Two fell."]
     every_fact = {(f.kind, f.key) for f in extract(sentences).facts if f.kind != "name"}
     assert figures(sentences) == {fact for fact in every_fact if fact[0] == "date" or int(fact[1].strip("$")) > 12}
