@@ -17,6 +17,7 @@ import numpy as np
 from .verify import SCORES, Verdict
 
 KEEP_RULES = ("earliest", "longest", "first")
+COPY_RELATIONS = frozenset({"near-copy", "truncation"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ def build_clusters(
     never split. Each other member's relation and scores refer to the original (from the verified pair,
     or, when that pair was never a candidate, from `rescore`, which verifies a list of (first, second)
     pairs in one go); a member that does not pass against the original keeps its verified link via the
-    star's centre."""
+    star's centre, or via the member it copies (_attach_left_out)."""
     order = keep_order(dates, lengths, rule)
     rank = {index: position for position, index in enumerate(order)}
     copies_of = _exact_groups(verdicts, rank)
@@ -118,7 +119,7 @@ def build_clusters(
 
     groups = star_clusters(kept, order)
     originals = [min(group, key=rank.__getitem__) for group in groups]
-    _attach_to_originals(groups, originals, {(v.first, v.second): v for v in kept})
+    through = _attach_left_out(groups, originals, {(v.first, v.second): v for v in kept})
     placed = {index for group in groups for index in group}
     for representative in sorted(copies_of, key=rank.__getitem__):
         if representative not in placed:  # exact copies of each other and nothing else
@@ -143,9 +144,10 @@ def build_clusters(
                 if verdict.accepted:
                     members.append(Member(index, verdict.relation or "", verdict.scores))
                 else:
-                    hub = link(centre, index)
-                    assert hub is not None, "a star member is linked to its centre"
-                    members.append(Member(index, hub.relation or "", hub.scores, via=centre))
+                    via = through.get(index, centre)
+                    hub = link(via, index)
+                    assert hub is not None, "a member is linked to its centre or to the member it copies"
+                    members.append(Member(index, hub.relation or "", hub.scores, via=via))
             for copy in copies_of.get(index, ()):
                 # Verified against the group's first document, which need not be the representative;
                 # the scores of an exact copy are the same against any member.
@@ -179,20 +181,33 @@ def _exact_groups(verdicts: Sequence[Verdict], rank: dict[int, int]) -> dict[int
     return dict(groups)
 
 
-def _attach_to_originals(
+def _attach_left_out(
     groups: list[list[int]], originals: list[int], by_pair: dict[tuple[int, int], Verdict]
-) -> None:
-    """A document left out of every star but verified directly against some cluster's original joins
-    that cluster (the strongest such link wins): the original is what members are named against, so a
-    direct link to it is as good as one to the centre, and it adds one hop at most, never a chain."""
-    cluster_of = {original: k for k, original in enumerate(originals)}
-    assigned = {index for group in groups for index in group}
-    best: dict[int, tuple[float, int]] = {}
+) -> dict[int, int]:
+    """Documents left out of every star join a cluster they are verified against, one hop at most, never
+    a chain; returns {document: the member it joined through} for those that did not join an original.
+
+    A document linked directly to some cluster's original joins that cluster (the strongest such link
+    wins): the original is what members are named against, so a direct link to it is as good as one to
+    the centre. Otherwise a copy (near-copy or truncation) of some member joins that member's cluster: a
+    copy belongs with the story it copies, even when that story went into the star of a wider one (a
+    truncated wire story whose full version shares sentences with a third)."""
+    cluster_of_original = {original: k for k, original in enumerate(originals)}
+    cluster_of_member = {index: k for k, group in enumerate(groups) for index in group}
+    best: dict[int, tuple[bool, float, int, int]] = {}  # (to the original, strength, -cluster, member)
     for (first, second), verdict in by_pair.items():
-        for original, other in ((first, second), (second, first)):
-            if original in cluster_of and other not in assigned:
-                key = (_strength(verdict), -cluster_of[original])
-                if other not in best or key > best[other]:
-                    best[other] = key
-    for index, (_, negative_cluster) in sorted(best.items()):
+        for member, other in ((first, second), (second, first)):
+            if member not in cluster_of_member or other in cluster_of_member:
+                continue
+            to_original = member in cluster_of_original
+            if not to_original and verdict.relation not in COPY_RELATIONS:
+                continue
+            key = (to_original, _strength(verdict), -cluster_of_member[member], -member)
+            if other not in best or key > best[other]:
+                best[other] = key
+    through: dict[int, int] = {}
+    for index, (to_original, _, negative_cluster, negative_member) in sorted(best.items()):
         groups[-negative_cluster].append(index)
+        if not to_original:
+            through[index] = -negative_member
+    return through

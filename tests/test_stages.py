@@ -346,6 +346,23 @@ def test_exact_copies_stay_together_whatever_else_they_link_to() -> None:
     assert {m.index for c in clusters if c.original == 7 for m in c.members} == {7, 8, 9}
 
 
+def test_a_copy_joins_the_cluster_its_source_went_to_but_a_rewrite_of_a_member_does_not() -> None:
+    # 0 is the centre of a star of rewrites (1, 2, 3). 4 is a truncation of 1 and 5 a rewrite of 2, each
+    # verified against nothing else: the truncation belongs with the story it copies, the rewrite of a
+    # member would be a chain.
+    verdicts = [_verdict(0, 1, 0.5), _verdict(0, 2, 0.5), _verdict(0, 3, 0.5), _verdict(2, 5, 0.9)]
+    verdicts.append(Verdict(1, 4, "truncation", {"jaccard": 0.6, "containment": 1.0, "sentences": 1.0}))
+    dates = ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05", "2024-01-06"]
+
+    def rescore(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+        return [Verdict(a, b, None, {}) for a, b in pairs]
+
+    clusters = build_clusters(verdicts, dates, [10] * 6, "earliest", rescore)
+    placed = {m.index: (c.original, m.relation, m.via) for c in clusters for m in c.members}
+    assert placed[4] == (0, "truncation", 1)
+    assert 5 not in placed  # its one link is to 2, which went to the star of 0
+
+
 def test_content_words_are_the_sentences_words_in_order() -> None:
     from dedup.text import windows, words
 
