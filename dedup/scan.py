@@ -161,16 +161,20 @@ BAND_CHUNK = 8  # bands per unit of work
 
 def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
     """The screened pairs of a few bands (candidates.band_pairs, then verify.screened), within the budget,
-    with their screen scores: computed once per pair and band, then carried."""
+    with their screen scores: computed once per pair, then carried. Similar documents share a key in
+    many bands, so the chunk's pairs are made distinct before the screen: a third fewer to screen."""
     assert _banding is not None, "banding ran outside scan()"
     keys, members = _banding
     run = _current()
     assert run.terms is not None and run.bigrams is not None and run.rank is not None
-    found: list[ScoredPairs] = [(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))]
-    for first, second in band_pairs(keys[:, bounds[0] : bounds[1]], members):
-        passes, scores = screened(first, second, run.terms, run.bigrams, run.policy)
-        found.append((first[passes] * len(keys) + second[passes], scores[passes]))
-    return _budgeted(_union(found), run.rank)
+    found = [np.empty(0, dtype=np.int64)]
+    found += [first * len(keys) + second for first, second in band_pairs(keys[:, bounds[0] : bounds[1]], members)]
+    codes = np.concatenate(found)
+    # Each pair where it was first found: a bucket's pairs stay together, so the screen reads the same
+    # few documents' sets while it scores them (sorted by pair, the 1M stage took 158 s instead of 100 s).
+    codes = codes[np.sort(np.unique(codes, return_index=True)[1])]
+    passes, scores = screened(*np.divmod(codes, len(keys)), run.terms, run.bigrams, run.policy)
+    return _budgeted(_union([(codes[passes], scores[passes])]), run.rank)
 
 
 def _budgeted(pairs: ScoredPairs, rank: np.ndarray) -> ScoredPairs:
