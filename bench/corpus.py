@@ -113,6 +113,8 @@ def reuters_stories(folder: Path) -> Iterator[tuple[str, Article]]:
     for path in sorted(folder.glob("reut2-*.sgm")):
         for match in _REUTERS.finditer(path.read_bytes().decode("latin-1")):
             newid = re.search(r'NEWID="(\d+)"', match.group(1))
+            if newid is None:
+                raise ValueError(f"{path.name}: a <REUTERS> element without NEWID")
             inner = match.group(2)
             body = re.search(r"<BODY>(.*?)</BODY>", inner, re.S)
             if not body:
@@ -126,7 +128,7 @@ def reuters_stories(folder: Path) -> Iterator[tuple[str, Article]]:
             if title:
                 text = _CONTROL.sub("", html.unescape(title.group(1))).strip() + "\n\n" + text
             article = Article(f"reuters/{topic.group(1) if topic else 'none'}", day.date().isoformat(), text)
-            yield (newid.group(1) if newid else "", article)
+            yield newid.group(1), article
 
 
 def _bbc(folder: Path) -> Iterator[Article]:

@@ -2,7 +2,8 @@
 
 Greedy star clustering: the document with the most verified links (strength-weighted) becomes a centre
 and takes every unassigned document linked to it directly; repeat. Every member is linked directly to
-its centre, so a chain A-B-C-D of weak links can never put A and D together.
+its centre, to the cluster's original, or, as a copy, to one of those: a chain A-B-C-D of weak links can
+never put A and D together.
 """
 
 from __future__ import annotations
@@ -184,8 +185,9 @@ def _exact_groups(verdicts: Sequence[Verdict], rank: dict[int, int]) -> dict[int
 def _attach_left_out(
     groups: list[list[int]], originals: list[int], by_pair: dict[tuple[int, int], Verdict]
 ) -> dict[int, int]:
-    """Documents left out of every star join a cluster they are verified against, one hop at most, never
-    a chain; returns {document: the member it joined through} for those that did not join an original.
+    """Documents left out of every star join a cluster they are verified against: by a link to its
+    original, or by a copy link to a member, never by a chain of rewrites. Returns {document: the member
+    it joined through} for those that did not join through an original.
 
     A document linked directly to some cluster's original joins that cluster (the strongest such link
     wins): the original is what members are named against, so a direct link to it is as good as one to
@@ -194,7 +196,7 @@ def _attach_left_out(
     truncated wire story whose full version shares sentences with a third)."""
     cluster_of_original = {original: k for k, original in enumerate(originals)}
     cluster_of_member = {index: k for k, group in enumerate(groups) for index in group}
-    best: dict[int, tuple[bool, float, int, int]] = {}  # (to the original, strength, -cluster, member)
+    best: dict[int, tuple[bool, float, int, int]] = {}  # (to the original, strength, -cluster, -member)
     for (first, second), verdict in by_pair.items():
         for member, other in ((first, second), (second, first)):
             if member not in cluster_of_member or other in cluster_of_member:

@@ -21,8 +21,8 @@ graded human rewrites against same-topic answers and on BBC follow-up stories (s
 A rewrite, and a partial copy, must also keep more than half of the sparser side's figures, even when
 it has just one: templated stories (dividend notices, market reports, results tables) keep the wording
 and change the company, the day and the figures. Two dividend notices paid on one date with different
-record dates share exactly half of their figures. So an edited copy whose only figure changed is not
-a near-copy; the rule is tuned on the labelled Reuters pairs of `make eval`.
+record dates share exactly half of their figures. (Pairs at or over `copy_containment` are judged on
+their phrases alone.) The rule is tuned on the labelled Reuters pairs of `make eval`.
 `ratio` is reported for the reader; it does not decide.
 """
 

@@ -363,6 +363,39 @@ def test_a_copy_joins_the_cluster_its_source_went_to_but_a_rewrite_of_a_member_d
     assert 5 not in placed  # its one link is to 2, which went to the star of 0
 
 
+def test_a_left_out_document_joins_an_original_before_a_member_it_copies() -> None:
+    # Star of 0: 1, 2, 9 (original 0). Star of 3: 4, 5, 8, whose original is 4 (dated earliest), not the
+    # centre. 7 is a truncation of member 1 and a weaker rewrite of original 4: the link to an original
+    # wins, and 7 is then scored against it directly.
+    verdicts = [_verdict(0, k, 0.5) for k in (1, 2, 9)] + [_verdict(3, k, 0.5) for k in (4, 5, 8)]
+    verdicts += [_verdict(4, 7, 0.5), Verdict(1, 7, "truncation", {"jaccard": 0.9, "containment": 1.0})]
+    dates = ["2024-01-02", "2024-01-05", "2024-01-05", "2024-01-03", "2024-01-01"] + ["2024-01-05"] * 5
+
+    def rescore(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+        return [Verdict(a, b, None, {}) for a, b in pairs]
+
+    clusters = build_clusters(
+        sorted(verdicts, key=lambda v: (v.first, v.second)), dates, [10] * 10, "earliest", rescore
+    )
+    placed = {m.index: (c.original, m.relation, m.via) for c in clusters for m in c.members}
+    assert placed[7] == (4, "rewrite", None)
+    assert sorted(placed) == [0, 1, 2, 3, 4, 5, 7, 8, 9]  # 6 has no link; nobody twice (a dict would hide it)
+    assert sum(len(c.members) for c in clusters) == 9
+
+
+def test_a_copy_that_passes_against_the_original_is_named_against_it() -> None:
+    verdicts = [_verdict(0, 1, 0.5), _verdict(0, 2, 0.5), _verdict(0, 3, 0.5)]
+    verdicts.append(Verdict(1, 4, "truncation", {"jaccard": 0.6, "containment": 1.0, "sentences": 1.0}))
+    dates = ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04", "2024-01-05"]
+
+    def rescore(pairs: Sequence[tuple[int, int]]) -> list[Verdict]:
+        return [_verdict(a, b, 0.4) for a, b in pairs]  # every rescored pair passes, as a rewrite
+
+    clusters = build_clusters(verdicts, dates, [10] * 5, "earliest", rescore)
+    placed = {m.index: (c.original, m.relation, m.via) for c in clusters for m in c.members}
+    assert placed[4] == (0, "rewrite", None)
+
+
 def test_content_words_are_the_sentences_words_in_order() -> None:
     from dedup.text import windows, words
 
