@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,6 +33,16 @@ def read(*sources: str | Path, fields: Fields | None = None) -> tuple[list[Docum
     problems: list[Problem] = []
     documents = list(iter_documents([str(s) for s in sources], fields or Fields(), problems.append))
     return documents, problems
+
+
+def load_corpus_module():  # type: ignore[no-untyped-def]
+    """bench/corpus.py, the benchmark's corpus builder and reader of the shared corpora (not a package)."""
+    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_corpus"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_corpus(name: str) -> Path:

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
+from .conftest import load_corpus_module
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
 pytestmark = pytest.mark.skipif(not (DATA / "reuters21578").is_dir(), reason="needs ../shared/data")
-
-
-def load_corpus_module():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("bench_corpus", ROOT / "bench" / "corpus.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_corpus"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_corpus_is_reproducible_sharded_and_has_its_truth(tmp_path: Path) -> None:
