@@ -2,7 +2,7 @@
 
 A pair is verified on its two articles' word 5-shingles, content words, content-word bigrams, each
 sentence's content words and figures (verify.py). Building those from the text (content.extract_content,
-then `Evidence.of`) costs about 0.4 ms an article, and the candidate graph of a large run has little
+then `Evidence.of`) is most of verification's Python work, and the candidate graph of a large run has little
 locality: each article pairs with a few others from anywhere in the run, so a cache of extracted articles
 serves few pairs and extracts most articles more than once.
 `Evidence` is made once per article and is small enough (about 3.7 KB serialised for a 120-word article)

@@ -23,8 +23,8 @@ it has just one: templated stories (dividend notices, market reports, results ta
 and change the company, the day and the figures. Two dividend notices paid on one date with different
 record dates share exactly half of their figures. (Pairs at or over `copy_containment` are judged on
 their phrases alone.) Weekdays count: a story whose one figure moved from Tuesday to Wednesday is more
-often the next day's story than an update of it (left out, they let 25 more Reuters rewrites and 5 more
-BBC pairs through, and one more labelled other story). The rule is tuned on the labelled Reuters pairs
+often the next day's story than an update of it (left out, `make eval` reported more Reuters rewrites
+and BBC pairs, and clustered one more labelled other story). The rule is tuned on the labelled Reuters pairs
 of `make eval`.
 `ratio` is reported for the reader; it does not decide.
 """
