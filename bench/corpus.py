@@ -4,11 +4,16 @@ A corpus of N articles has N - round(0.05 * N) base articles and round(0.05 * N)
 
 Base articles are the real ones first (Reuters-21578 bodies with their headline, BBC News files, AG News
 test headlines with their descriptions), drawn in a seeded order; when the size needs more, synthetic
-articles fill the rest. A synthetic article is assembled from sentences of different real articles of one
-group (a Reuters topic, a BBC category, an AG News class), in paragraphs of one to three sentences, as long
-as a real article of that group; each of its sentences joins the start of one real sentence to the end of
-another (cut at random words), so that no whole sentence recurs across unrelated articles. About 5% of
-base articles carry one site's chrome (header and footer paragraphs), as scraped pages do.
+articles fill the rest. A synthetic article takes the words of one group (a Reuters topic, a BBC category,
+an AG News class; a group with fewer than MIN_POOL sentences lends its source's whole pool), in paragraphs
+of one to three sentences, as many as a real article of that group has. Each sentence is as long as a real
+one and is made of pieces of PIECE_WORDS words or fewer, each piece from a different real sentence, so
+that a synthetic article shares the group's words and its common phrases but copies no passage of any
+article: it is unrelated news on the same beat. (Generator 2 joined the start of one real sentence to the
+end of another; a Reuters earnings table is one long "sentence", so synthetic articles copied most of a
+real one, and with the pool reused more often as the corpus grows, the 1M corpus held ever larger groups
+of accidental copies.) About 5% of base articles carry one site's chrome (header and footer paragraphs),
+as scraped pages do.
 
 Each injected duplicate copies one base article, dated 0-3 days after it, in one of four kinds:
   exact      the same text
@@ -39,11 +44,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-GENERATOR = 2  # bump when the generated text changes, so old corpora are rebuilt
+GENERATOR = 3  # bump when the generated text changes, so old corpora are rebuilt
 INJECTED_SHARE = 0.05
 CHROME_SHARE = 0.05
 KINDS = ("exact", "chrome", "truncation", "reword")
 SHARD = 1000
+PIECE_WORDS = 6  # the longest run of words a synthetic sentence takes from one real sentence
+MIN_POOL = 2000  # sentences a group needs to lend its own pool
 
 _REUTERS = re.compile(r"<REUTERS (.*?)>(.*?)</REUTERS>", re.S)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -81,7 +88,7 @@ class Article:
 @dataclass(frozen=True)
 class Sources:
     articles: list[Article]  # real articles, in a fixed order
-    sentences: dict[str, list[str]]  # group -> sentences of its articles
+    sentences: dict[str, list[str]]  # group, and source (_source), -> sentences of its articles
     lengths: dict[str, list[int]]  # group -> sentence counts of its articles
 
 
@@ -103,8 +110,13 @@ def load_sources(data: Path) -> Sources:
         body = [s for s in sentence_split(article.text) if 5 <= len(s.split()) <= 80]
         if body:
             sentences[article.group].extend(body)
+            sentences[_source(article.group)].extend(body)
             lengths[article.group].append(len(body))
     return Sources(articles, dict(sentences), dict(lengths))
+
+
+def _source(group: str) -> str:
+    return group.split("/", 1)[0]  # "reuters/acq" -> "reuters"
 
 
 def reuters_stories(folder: Path) -> Iterator[tuple[str, Article]]:
@@ -159,13 +171,20 @@ def _paragraphs(sentences: list[str], rng: random.Random) -> str:
     return "\n\n".join(blocks)
 
 
-def _splice(head: str, tail: str, rng: random.Random) -> str:
-    """The start of one real sentence and the end of another, so that a sentence of a synthetic article is
-    its own (a whole sentence recurring across many unrelated articles would look like site chrome)."""
-    head_words, tail_words = head.split(), tail.split()
-    cut_head = rng.randint(2, max(2, len(head_words) - 2))
-    cut_tail = rng.randint(min(2, len(tail_words) - 1), max(2, len(tail_words) - 2))
-    return " ".join(head_words[:cut_head] + tail_words[cut_tail:])
+def _pieced(pool: list[str], rng: random.Random) -> str:
+    """A sentence as long as a random real one, of pieces of at most PIECE_WORDS words from other random
+    ones: realistic words and lengths, and no passage of any article copied."""
+    length = len(pool[rng.randrange(len(pool))].split())
+    words: list[str] = []
+    while len(words) < length:
+        source = pool[rng.randrange(len(pool))].split()
+        take = rng.randint(2, PIECE_WORDS)
+        start = rng.randrange(max(1, len(source) - take + 1))
+        words += source[start : start + take]
+    words = words[:length]
+    words[0] = words[0][:1].upper() + words[0][1:]
+    words[-1] = words[-1].rstrip(".,;:!?\"')") + "."
+    return " ".join(words)
 
 
 def _with_chrome(text: str, site: int) -> str:
@@ -239,8 +258,10 @@ def base_article(position: int, corpus: Plan, sources: Sources) -> Article:
         while group not in sources.sentences:
             group = rng.choice(sources.articles).group
         pool = sources.sentences[group]
+        if len(pool) < MIN_POOL:
+            pool = sources.sentences[_source(group)]
         count = min(30, rng.choice(sources.lengths[group]))
-        picked = [_splice(pool[rng.randrange(len(pool))], pool[rng.randrange(len(pool))], rng) for _ in range(count)]
+        picked = [_pieced(pool, rng) for _ in range(count)]
         date = datetime.date(2004, 1, 1) + datetime.timedelta(days=rng.randrange(3 * 365))
         article = Article(group, date.isoformat(), _paragraphs(picked, rng))
     if rng.random() < CHROME_SHARE:

@@ -11,9 +11,37 @@ from .conftest import load_corpus_module
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
-pytestmark = pytest.mark.skipif(not (DATA / "reuters21578").is_dir(), reason="needs ../shared/data")
+needs_data = pytest.mark.skipif(not (DATA / "reuters21578").is_dir(), reason="needs ../shared/data")
 
 
+def test_synthetic_articles_copy_no_passage_longer_than_a_piece() -> None:
+    """Unrelated base articles must not be accidental duplicates: a synthetic article takes the words of its
+    group, never a run of more than PIECE_WORDS of them from one real sentence."""
+    corpora = load_corpus_module()
+    # Every word of the pool is distinct, so a shared run of words can only be a copied one.
+    pool = [" ".join(f"w{s}x{i}" for i in range(12 + s % 20)) for s in range(3000)]
+    sources = corpora.Sources(
+        articles=[corpora.Article("reuters/acq", "1987-03-01", pool[0])],
+        sentences={"reuters/acq": pool, "reuters": pool},
+        lengths={"reuters/acq": [8]},
+    )
+    layout = corpora.Plan(size=40, seed=5, real={}, copies={})
+    known = {word for sentence in pool for word in sentence.split()}
+    window = corpora.PIECE_WORDS + 1
+    copied_runs = {tuple(words[i : i + window]) for words in (s.split() for s in pool) for i in range(len(words))}
+    texts = [corpora.base_article(position, layout, sources).text for position in range(layout.size)]
+    own = [text for text in texts if not any(text.startswith(header[0]) for header, _ in corpora.SITES)]
+    assert len(own) >= 30  # a few carry a site's chrome
+    for text in own:
+        sentences = [s.split() for s in corpora.sentence_split(text)]
+        assert len(sentences) == 8
+        for sentence in sentences:
+            words = [word.lower().rstrip(".") for word in sentence]
+            assert set(words) <= known
+            assert not any(tuple(words[i : i + window]) in copied_runs for i in range(len(words) - window + 1))
+
+
+@needs_data
 def test_corpus_is_reproducible_sharded_and_has_its_truth(tmp_path: Path) -> None:
     corpora = load_corpus_module()
     size = 2400
