@@ -298,17 +298,14 @@ def signatures_of_hash_sets(
 
 @njit(cache=True, inline="always")
 def _shared(values_a: np.ndarray, i: int, i_end: int, values_b: np.ndarray, j: int, j_end: int) -> int:
-    """How many values two sorted, distinct runs have in common (a merge, no hashing)."""
+    """How many values two sorted, distinct runs have in common (a merge, no hashing). Branch-free: which
+    side moves on is as good as random, and a mispredicted branch per step cost a fifth of the time."""
     shared = 0
     while i < i_end and j < j_end:
-        if values_a[i] < values_b[j]:
-            i += 1
-        elif values_a[i] > values_b[j]:
-            j += 1
-        else:
-            shared += 1
-            i += 1
-            j += 1
+        value_a, value_b = values_a[i], values_b[j]
+        shared += value_a == value_b
+        i += value_a <= value_b
+        j += value_b <= value_a
     return shared
 
 
