@@ -343,6 +343,23 @@ def build(size: int, seed: int, data: Path, root: Path, log: Callable[[str], Non
     return corpus
 
 
+def synthetic_ids(layout: Plan) -> set[str]:
+    """The ids of the synthetic base articles: unrelated to every other article by construction."""
+    return {doc_id(p) for p in range(layout.size) if p not in layout.real and p not in layout.copies}
+
+
+def chance_grouped(groups: list[list[str]], synthetic: set[str], injected: set[str]) -> int:
+    """How many synthetic articles a deduplicator put in one group with another base (not injected)
+    article. Each is a false duplicate, bar a chance overlap of words and phrases within a topic: the
+    benchmark's check on precision, which recall alone does not see."""
+    grouped = 0
+    for members in groups:
+        bases = [member for member in members if member not in injected]
+        if len(bases) > 1:
+            grouped += sum(member in synthetic for member in bases)
+    return grouped
+
+
 def read_truth(corpus: Corpus) -> list[tuple[str, str, str]]:
     with corpus.truth.open(encoding="utf-8") as handle:
         return [(row["original"], row["copy"], row["kind"]) for row in csv.DictReader(handle, delimiter="\t")]

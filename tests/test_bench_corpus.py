@@ -70,3 +70,23 @@ def test_corpus_is_reproducible_sharded_and_has_its_truth(tmp_path: Path) -> Non
     before = first.jsonl.stat().st_mtime_ns
     corpora.build(size, 3, DATA, tmp_path / "a", log=lambda line: None)
     assert first.jsonl.stat().st_mtime_ns == before  # a built corpus is reused
+
+
+def test_chance_grouped_counts_synthetic_articles_grouped_with_another_base_article() -> None:
+    corpora = load_corpus_module()
+    synthetic = {"s1", "s2", "s3", "s4"}
+    injected = {"c1", "c2"}
+    groups = [
+        ["s1", "c1"],  # a synthetic article and its injected copy: right
+        ["r1", "s2"],  # a synthetic article with a real one: wrong
+        ["s3", "s4", "c2"],  # two synthetic articles (and a copy): both wrong
+        ["r2", "r3"],  # real articles: the corpus cannot tell
+    ]
+    assert corpora.chance_grouped(groups, synthetic, injected) == 3
+    assert corpora.chance_grouped(groups[:1] + groups[3:], synthetic, injected) == 0
+
+
+def test_synthetic_ids_are_the_positions_neither_real_nor_injected() -> None:
+    corpora = load_corpus_module()
+    layout = corpora.Plan(size=6, seed=1, real={0: 5, 3: 2}, copies={4: (1, "exact")})
+    assert corpora.synthetic_ids(layout) == {corpora.doc_id(p) for p in (1, 2, 5)}
