@@ -4,15 +4,17 @@ A corpus of N articles has N - round(0.05 * N) base articles and round(0.05 * N)
 
 Base articles are the real ones first (Reuters-21578 bodies with their headline, BBC News files, AG News
 test headlines with their descriptions), drawn in a seeded order; when the size needs more, synthetic
-articles fill the rest. A synthetic article takes the words of one group (a Reuters topic, a BBC category,
-an AG News class; a group with fewer than MIN_POOL sentences lends its source's whole pool), in paragraphs
-of one to three sentences, as many as a real article of that group has. Each sentence is as long as a real
-one and is made of pieces of PIECE_WORDS words or fewer, each piece from a different real sentence, so
-that a synthetic article shares the group's words and its common phrases but copies no passage of any
-article: it is unrelated news on the same beat. (Generator 2 joined the start of one real sentence to the
-end of another; a Reuters earnings table is one long "sentence", so synthetic articles copied most of a
-real one, and with the pool reused more often as the corpus grows, the 1M corpus held ever larger groups
-of accidental copies.) About 5% of base articles carry one site's chrome (header and footer paragraphs),
+articles fill the rest. A synthetic article takes the sentences of one group (a Reuters topic, a BBC
+category, an AG News class; a group with fewer than MIN_POOL sentences borrows its source's whole pool, of
+Reuters, BBC or AG News), in paragraphs of one to three sentences, as many as a real article of that group
+has. Each sentence is as long as a real one of the pool and is made of pieces of PIECE_WORDS words or
+fewer, each from another real sentence than the piece before it, so that a synthetic article shares the
+group's words and its common phrases but copies no passage of any article: it is unrelated news on the
+same beat. (Generator 2 joined the start of one real sentence to the end of another; a Reuters earnings
+table is one long "sentence", so synthetic articles copied most of a real one, and with the pool reused
+more often as the corpus grows, the 1M corpus held ever larger groups of accidental copies. Generator 3
+left the full stop of a piece that ended its real sentence inside the new one, which the splitter then cut
+in two.) About 5% of base articles carry one site's chrome (header and footer paragraphs),
 as scraped pages do.
 
 Each injected duplicate copies one base article, dated 0-3 days after it, in one of four kinds:
@@ -44,12 +46,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-GENERATOR = 3  # bump when the generated text changes, so old corpora are rebuilt
+GENERATOR = 4  # bump when the generated text changes, so old corpora are rebuilt
 INJECTED_SHARE = 0.05
 CHROME_SHARE = 0.05
 KINDS = ("exact", "chrome", "truncation", "reword")
 SHARD = 1000
 PIECE_WORDS = 6  # the longest run of words a synthetic sentence takes from one real sentence
+_SENTENCE_END = ".!?\"')"  # what a real sentence's last word ends with
 MIN_POOL = 2000  # sentences a group needs to lend its own pool
 
 _REUTERS = re.compile(r"<REUTERS (.*?)>(.*?)</REUTERS>", re.S)
@@ -172,18 +175,27 @@ def _paragraphs(sentences: list[str], rng: random.Random) -> str:
 
 
 def _pieced(pool: list[str], rng: random.Random) -> str:
-    """A sentence as long as a random real one, of pieces of at most PIECE_WORDS words from other random
-    ones: realistic words and lengths, and no passage of any article copied."""
+    """A sentence as long as a random real one, of pieces of at most PIECE_WORDS words, each from another
+    random one than the piece before it: realistic words and lengths, and no passage of any article copied.
+    A piece that ends its real sentence leaves the full stop behind, so the sentence ends only at its end."""
     length = len(pool[rng.randrange(len(pool))].split())
     words: list[str] = []
+    previous = -1
     while len(words) < length:
-        source = pool[rng.randrange(len(pool))].split()
+        drawn = rng.randrange(len(pool))
+        if drawn == previous and len(pool) > 1:
+            continue
+        previous = drawn
+        source = pool[drawn].split()
         take = rng.randint(2, PIECE_WORDS)
         start = rng.randrange(max(1, len(source) - take + 1))
-        words += source[start : start + take]
+        piece = source[start : start + take]
+        if start + take >= len(source):
+            piece[-1] = piece[-1].rstrip(_SENTENCE_END) or piece[-1]
+        words += piece
     words = words[:length]
     words[0] = words[0][:1].upper() + words[0][1:]
-    words[-1] = words[-1].rstrip(".,;:!?\"')") + "."
+    words[-1] = (words[-1].rstrip(_SENTENCE_END + ",;:") or words[-1]) + "."
     return " ".join(words)
 
 
@@ -312,6 +324,10 @@ class Corpus:
     def truth(self) -> Path:
         return self.folder / "truth.tsv"
 
+    @property
+    def synthetic(self) -> Path:
+        return self.folder / "synthetic.txt"
+
 
 def build(size: int, seed: int, data: Path, root: Path, log: Callable[[str], None] = print) -> Corpus:
     """The corpus of `size` articles under root/<label>, built unless a matching one is there."""
@@ -339,6 +355,7 @@ def build(size: int, seed: int, data: Path, root: Path, log: Callable[[str], Non
         truth.write("original\tcopy\tkind\n")
         for position, (original, kind) in sorted(layout.copies.items()):
             truth.write(f"{doc_id(original)}\t{doc_id(position)}\t{kind}\n")
+    corpus.synthetic.write_text("".join(f"{name}\n" for name in sorted(synthetic_ids(layout))), encoding="utf-8")
     manifest_path.write_text(json.dumps(manifest) + "\n", encoding="utf-8")
     return corpus
 
@@ -348,16 +365,20 @@ def synthetic_ids(layout: Plan) -> set[str]:
     return {doc_id(p) for p in range(layout.size) if p not in layout.real and p not in layout.copies}
 
 
-def chance_grouped(groups: list[list[str]], synthetic: set[str], injected: set[str]) -> int:
-    """How many synthetic articles a deduplicator put in one group with another base (not injected)
-    article. Each is a false duplicate, bar a chance overlap of words and phrases within a topic: the
-    benchmark's check on precision, which recall alone does not see."""
-    grouped = 0
-    for members in groups:
-        bases = [member for member in members if member not in injected]
-        if len(bases) > 1:
-            grouped += sum(member in synthetic for member in bases)
-    return grouped
+def read_synthetic(corpus: Corpus) -> set[str]:
+    return set(corpus.synthetic.read_text(encoding="utf-8").split())
+
+
+def chance_grouped(groups: list[list[str]], synthetic: set[str], original_of: dict[str, str]) -> int:
+    """How many synthetic articles a deduplicator put in one group with anything but their own injected
+    copies (`original_of`: copy -> original). Each is a false duplicate, bar a chance overlap of words and
+    phrases within a topic: the benchmark's check on precision, which recall alone does not see."""
+    return sum(
+        any(other != member and original_of.get(other) != member for other in members)
+        for members in groups
+        for member in members
+        if member in synthetic
+    )
 
 
 def read_truth(corpus: Corpus) -> list[tuple[str, str, str]]:

@@ -44,7 +44,7 @@ class Run:
     tree_peak_rss_mb: float = 0.0  # all its processes together (PSS), sampled every TREE_SAMPLE seconds
     exit_code: int = 0
     recall: dict[str, float] = field(default_factory=dict)  # injected duplicates found, overall and by kind
-    chance_grouped: int = 0  # synthetic articles grouped with another base article (corpus.chance_grouped)
+    chance_grouped: int = 0  # synthetic articles grouped with other than their own copies (corpus.chance_grouped)
     synthetic: int = 0  # synthetic articles in the corpus
     stats: dict = field(default_factory=dict)  # dedup's --stats file
 
@@ -133,11 +133,12 @@ def recall(groups: list[list[str]], truth: list[tuple[str, str, str]]) -> dict[s
     return {kind: round(sum(hits) / len(hits), 4) for kind, hits in found.items() if hits}
 
 
-def judged(run: Run, groups: list[list[str]], corpus: corpora.Corpus, synthetic: set[str]) -> Run:
+def judged(run: Run, groups: list[list[str]], corpus: corpora.Corpus) -> Run:
     """The run with its recall of the injected duplicates and its count of synthetic articles grouped by chance."""
     truth = corpora.read_truth(corpus)
+    synthetic = corpora.read_synthetic(corpus)
     run.recall = recall(groups, truth)
-    run.chance_grouped = corpora.chance_grouped(groups, synthetic, {copy for _, copy, _ in truth})
+    run.chance_grouped = corpora.chance_grouped(groups, synthetic, {copy: original for original, copy, _ in truth})
     run.synthetic = len(synthetic)
     return run
 
@@ -150,7 +151,7 @@ def dedup_groups(path: Path) -> list[list[str]]:
     return groups
 
 
-def run_dedup(corpus: corpora.Corpus, form: str, limits: Limits, synthetic: set[str]) -> Run:
+def run_dedup(corpus: corpora.Corpus, form: str, limits: Limits) -> Run:
     source = corpus.docs if form == "folder" else corpus.jsonl
     out = corpus.folder / f"dedup.{form}.clusters.jsonl"
     stats_path = corpus.folder / f"dedup.{form}.stats.json"
@@ -159,17 +160,17 @@ def run_dedup(corpus: corpora.Corpus, form: str, limits: Limits, synthetic: set[
     run = Run("dedup", corpus.size, form, *timed([*command, "--stats", str(stats_path)], out, limits))
     if run.exit_code == 0:
         run.stats = json.loads(stats_path.read_text(encoding="utf-8"))
-        judged(run, dedup_groups(out), corpus, synthetic)
+        judged(run, dedup_groups(out), corpus)
     return run
 
 
-def run_baseline(corpus: corpora.Corpus, limits: Limits, synthetic: set[str]) -> Run:
+def run_baseline(corpus: corpora.Corpus, limits: Limits) -> Run:
     out = corpus.folder / "datasketch.groups.jsonl"
     command = [sys.executable, str(Path(__file__).with_name("baseline.py")), str(corpus.jsonl)]
     run = Run("datasketch", corpus.size, "jsonl", *timed(command, out, limits))
     if run.exit_code == 0:
         groups = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
-        judged(run, groups, corpus, synthetic)
+        judged(run, groups, corpus)
     return run
 
 
@@ -230,15 +231,13 @@ def main() -> None:
     limits = Limits(args.timeout, args.memory_limit or None)
 
     runs: list[Run] = []
-    real_count = len(corpora.load_sources(args.data).articles)
     for size in sizes:
         corpus = corpora.build(size, args.seed, args.data, WORK, log=lambda line: print(line, flush=True))
-        synthetic = corpora.synthetic_ids(corpora.plan(size, args.seed, real_count))
         for form in forms:
-            runs.append(run_dedup(corpus, form, limits, synthetic))
+            runs.append(run_dedup(corpus, form, limits))
             print(describe(runs[-1]), flush=True)
         if size in BASELINE_SIZES and not args.no_baseline:
-            runs.append(run_baseline(corpus, limits, synthetic))
+            runs.append(run_baseline(corpus, limits))
             print(describe(runs[-1]), flush=True)
 
     report(runs)
@@ -255,7 +254,8 @@ def main() -> None:
 def report(runs: list[Run]) -> None:
     print(
         "\nwhole runs (wall time, documents per second, CPU time, peak RSS of the largest process and of all "
-        "processes, recall of injected duplicates, synthetic articles grouped with another base article)"
+        "processes, recall of injected duplicates, synthetic articles grouped with other than their own "
+        "injected copies)"
     )
     for run in runs:
         print("  " + describe(run))
