@@ -25,14 +25,22 @@ UNIQUE_SHARE = 0.5  # chrome when the median carrier has at least this share of 
 
 def paragraph_key(paragraph: str) -> int:
     """A paragraph's identity for chrome: 64 bits of BLAKE2b over its words, lower-cased."""
-    folded = " ".join(paragraph.lower().split())
+    return folded_key(" ".join(paragraph.lower().split()))
+
+
+def folded_key(folded: str) -> int:
+    """`paragraph_key` of a paragraph folded already: its words lower-cased, one space between them."""
     return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def paragraph_keys(text: str) -> tuple[list[int], list[int]]:
-    """Each paragraph's key and word count, in order."""
-    blocks = paragraphs(clean(text))
-    return [paragraph_key(block) for block in blocks], [len(block.split()) for block in blocks]
+    """Each paragraph's key and word count, in order (one split of each paragraph serves both)."""
+    keys, counts = [], []
+    for block in paragraphs(clean(text)):
+        block_words = block.lower().split()
+        keys.append(folded_key(" ".join(block_words)))
+        counts.append(len(block_words))
+    return keys, counts
 
 
 def find_boilerplate(documents: np.ndarray, keys: np.ndarray, word_counts: np.ndarray) -> frozenset[int]:

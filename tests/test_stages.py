@@ -11,17 +11,17 @@ import pytest
 from datasketch import MinHash
 from rapidfuzz.distance import Indel
 
-from dedup.boilerplate import chrome_of_texts, paragraph_key
+from dedup.boilerplate import chrome_of_texts, paragraph_key, paragraph_keys
 from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
-from dedup.content import extract_content
+from dedup.content import extract_content, own_paragraphs
 from dedup.document import Document
 from dedup.evidence import Evidence
 from dedup.facts import agreement, figures
 from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures, term_hashes
 from dedup.hashing import shared_count
 from dedup.scan import ScanOptions, scan
-from dedup.text import shingles
+from dedup.text import clean, normalize, paragraphs, shingles
 from dedup.verify import (
     SCREEN_MARGIN,
     SCREEN_MIN_TERMS,
@@ -51,6 +51,25 @@ def test_chrome_recurring_across_unrelated_articles_is_found_but_wire_copies_are
     chrome = chrome_of_texts(unrelated + [WIRE] * 5)
     assert chrome == {paragraph_key(text) for text in CHROME}
     assert extract_content(unrelated[0], chrome).normalized == extract_content(_story(0)).normalized
+
+
+@pytest.mark.parametrize("non_ascii", ["", " Café £5"])
+def test_own_paragraphs_leave_out_chrome_and_normalise_each_paragraph(non_ascii: str) -> None:
+    """ASCII articles take a shorter way (one fold for the chrome key and the normalised text): it must give
+    what the definition gives, as the other articles do."""
+    text = (
+        f"{CHROME[0].upper()}\n\n  Story   ONE: told\tin `two`\nwrapped lines.{non_ascii}\n\n"
+        f"{CHROME[1]}\n\nThe  END, of it."
+    )
+    chrome = frozenset({paragraph_key(CHROME[0]), paragraph_key(CHROME[1])})
+    kept, normalized = own_paragraphs(text, chrome)
+    expected = [p for p in paragraphs(clean(text)) if paragraph_key(p) not in chrome]
+    assert len(expected) == 2 and kept == expected
+    assert normalized == " ".join(normalize(p) for p in expected)
+    assert own_paragraphs(text)[0] == paragraphs(clean(text))
+    keys, counts = paragraph_keys(text)
+    assert keys == [paragraph_key(p) for p in paragraphs(clean(text))]
+    assert counts == [len(p.split()) for p in paragraphs(clean(text))]
 
 
 def test_signature_is_a_datasketch_minhash_of_the_same_tokens() -> None:
