@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .boilerplate import folded_key, paragraph_key
+from .boilerplate import folded_key
 from .text import clean, content_words, normalize, paragraphs, sentences, words
 
 SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
@@ -23,19 +23,16 @@ class Content:
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
     """The article's own paragraphs (cleaned, chrome left out), and all of them normalised into one string."""
     cleaned = clean(text)
-    if not cleaned.isascii():
-        kept = [p for p in paragraphs(cleaned) if not chrome or paragraph_key(p) not in chrome]
-        return kept, " ".join(normalize(p) for p in kept)
-    # In cleaned ASCII text, normalising is folding case and spaces, which the chrome key folds too: one
-    # fold serves both (the fingerprint stage does this for every article).
-    kept, folds = [], []
+    # In cleaned ASCII text, normalising is the fold the chrome key makes (case and spaces): one serves both.
+    ascii_text = cleaned.isascii()
+    kept, parts = [], []
     for paragraph in paragraphs(cleaned):
         folded = " ".join(paragraph.lower().split())
         if chrome and folded_key(folded) in chrome:
             continue
         kept.append(paragraph)
-        folds.append(folded)
-    return kept, " ".join(folds)
+        parts.append(folded if ascii_text else normalize(paragraph))
+    return kept, " ".join(parts)
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
