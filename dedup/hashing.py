@@ -315,6 +315,13 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     return _shared(a, 0, a.shape[0], b, 0, b.shape[0])
 
 
+def prepare_compiler() -> None:
+    """Set numba up in this process: its first compiled call, even one loaded from the cache, builds the
+    compiler's context (a quarter of a second). Processes forked afterwards inherit it; each stage's
+    workers otherwise built it again, for every stage."""
+    shared_count(np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int64))
+
+
 @njit(cache=True, nogil=True)
 def screened_scores(
     first: np.ndarray,

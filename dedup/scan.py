@@ -38,13 +38,14 @@ from .content import extract_content
 from .document import Document
 from .evidence import Evidence
 from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
+from .hashing import prepare_compiler
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore, Spool
 from .verify import Thresholds, Verdict, screen, screen_scores, screened, verify_pair, within_budget
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
-PAIR_CHUNK = 20000  # candidate pairs per unit of verification work
+PAIR_CHUNK = 4000  # candidate pairs per unit of verification work: small enough to share out evenly
 EVIDENCE_CACHE = 8192  # decoded evidence a verifier keeps; pairs come in an order that reuses it
 
 
@@ -321,6 +322,7 @@ def scan(
     chunk_sizes = [end - start for start, end in document_chunks]
     try:
         started = time.perf_counter()
+        prepare_compiler()  # before any stage forks its workers
         _run = _Run(store)
         parts = list(tracked("chrome", _chrome_chunk, document_chunks, chunk_sizes))
         chrome = find_boilerplate(*(np.concatenate([part[k] for part in parts]) for k in range(3)))
