@@ -1,17 +1,17 @@
 """What verification compares of one article, made once and kept compact: sets of hashes, not strings.
 
 A pair is verified on its two articles' word 5-shingles, content words, content-word bigrams, each
-sentence's content words and figures (verify.py). Building those from the text (content.extract_content,
-then `Evidence.of`) is most of verification's Python work, and the candidate graph of a large run has little
-locality: each article pairs with a few others from anywhere in the run, so a cache of extracted articles
-serves few pairs and extracts most articles more than once.
-`Evidence` is made once per article and is small enough (about 3.7 KB serialised for a 120-word article)
-to spool to a temporary file that verifiers read back by offset (`to_bytes`, `from_bytes`).
+sentence's content words and figures (verify.py). Making those from the text is most of verification's
+work, and the candidate graph of a large run has little locality: each article pairs with a few others
+from anywhere in the run, so a cache of extracted articles serves few pairs and extracts most articles
+more than once. `Evidence` is made once per article and is small enough (about 3.7 KB serialised for a
+120-word article) to spool to a temporary file that verifiers read back by offset (`to_bytes`, `from_bytes`).
 
-Each set holds the 64-bit hashes of its strings (Python's `hash` of the word, or of the tuple of words),
-sorted and distinct: the counts verification divides are exact unless two different strings share a
-hash, about once in 10^14 pairs of articles. The hash is seeded per interpreter: evidence is compared only
-within the run (and the forked workers) that made it, and never stored beyond it.
+The word and term sets hold 64-bit hashes of their tokens and windows of tokens (hashing.py), sorted and
+distinct: the counts verification divides are exact unless two different strings share a hash, about once
+in 10^14 pairs of articles. `of_text` tokenises ASCII text in compiled code, and `of` hashes tokens made
+in Python, to the same values. Figures are hashed with Python's `hash`, seeded per interpreter: evidence
+is compared only within the run (and the forked workers) that made it, and never stored beyond it.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content
+from .content import SHINGLE_SIZE, Content, extract_content, own_paragraphs
 from .facts import figures
-from .text import term_sets, windows
+from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
+from .text import sentences, stopword_table
 
 # The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
 # the arrays in field order, and the text in UTF-8.
@@ -38,24 +39,37 @@ class Evidence:
     shingles: np.ndarray  # int64 hashes of its word 5-shingles (text.windows), sorted, distinct
     terms: np.ndarray  # of its content words
     bigrams: np.ndarray  # of its adjacent content-word pairs
-    sentence_values: np.ndarray  # each sentence's content words, text.term_sets: set i is
+    sentence_values: np.ndarray  # each sentence's content words (sentences without any left out): set i is
     sentence_offsets: np.ndarray  # sentence_values[sentence_offsets[i]:sentence_offsets[i + 1]]
     sentence_weights: np.ndarray  # float64: each sentence's content words, repeats counted
     figures: np.ndarray  # int64 hashes of its figures (facts.figures: dates, and numbers over 12)
 
     @classmethod
     def of(cls, content: Content) -> Evidence:
-        values, offsets = term_sets(content.sentence_terms)
+        sets = evidence_of_tokens(
+            _utf8(" ".join(content.words)),
+            _utf8("\n".join(" ".join(terms) for terms in content.sentence_terms)),
+            SHINGLE_SIZE,
+        )
+        return cls(content.normalized, len(content.words), *sets, _hash_set(figures(content.sentences)))
+
+    @classmethod
+    def of_text(cls, text: str, chrome: frozenset[int] = frozenset()) -> Evidence:
+        """`of(extract_content(text, chrome))`, the same values; an article whose own sentences are ASCII
+        (most news) is tokenised in compiled code, with no Python object made per word."""
+        kept, normalized = own_paragraphs(text, chrome)
+        own_sentences = [sentence for paragraph in kept for sentence in sentences(paragraph)]
+        joined = "\n".join(own_sentences)
+        if not joined.isascii():
+            return cls.of(extract_content(text, chrome))
+        # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
+        # never change a token.
+        buffer = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
+        words, shingles, terms, bigrams, values, offsets, weights = evidence_of_ascii_sentences(
+            buffer, SHINGLE_SIZE, *stopword_table()
+        )
         return cls(
-            normalized=content.normalized,
-            words=len(content.words),
-            shingles=_hash_set(windows(content.words, SHINGLE_SIZE)),
-            terms=_hash_set(content.terms),
-            bigrams=_hash_set(windows(content.terms, 2)),
-            sentence_values=values,
-            sentence_offsets=offsets,
-            sentence_weights=np.array([len(terms) for terms in content.sentence_terms], dtype=np.float64),
-            figures=_hash_set(figures(content.sentences)),
+            normalized, words, shingles, terms, bigrams, values, offsets, weights, _hash_set(figures(own_sentences))
         )
 
     def arrays(self) -> tuple[np.ndarray, ...]:
@@ -89,3 +103,7 @@ class Evidence:
 
 def _hash_set(items: Iterable[object]) -> np.ndarray:
     return np.unique(np.fromiter(map(hash, items), dtype=np.int64))
+
+
+def _utf8(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)

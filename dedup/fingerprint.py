@@ -27,12 +27,11 @@ from datasketch import LeanMinHash, MinHash
 from .content import SHINGLE_SIZE, Content, own_paragraphs
 from .hashing import (
     fingerprints_of_ascii_texts,
-    lookup_table,
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
 )
-from .text import STOPWORDS, content_words, shingles, words
+from .text import content_words, shingles, stopword_table, words
 
 COPY_PERM = 128
 REWRITE_PERM = 384
@@ -147,11 +146,6 @@ def fingerprint(index: int, content: Content) -> Fingerprint:
     return Fingerprint(index=index, copy=_lean(copy), rewrite=_lean(rewrite))
 
 
-@lru_cache(maxsize=1)
-def _stopwords() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return lookup_table(STOPWORDS)
-
-
 def content_hash(normalized: str) -> int:
     """64 bits of BLAKE2b: exact copies (after normalisation and chrome) have equal hashes."""
     return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "little")
@@ -177,7 +171,7 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     if plain:
         buffer = np.frombuffer("\n".join(normalized[i] for i in plain).encode("ascii"), dtype=np.uint8)
         copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
-            buffer, len(plain), SHINGLE_SIZE, *_stopwords(), *_permutations(COPY_PERM, SEED)
+            buffer, len(plain), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
         )
         copies[plain], word_counts[plain] = copy_rows, counts
         for row, i in enumerate(plain):

@@ -1,4 +1,4 @@
-"""The compiled hot path of fingerprinting: MinHash values straight from token bytes.
+"""The compiled hot paths: MinHash values straight from token bytes, and verification's hashed sets.
 
 Each token (or window of `shingle` consecutive tokens, joined by one space) is hashed with CRC-32 of its
 UTF-8 bytes (zlib's CRC-32, so any machine and any Python computes the same value), mixed with
@@ -10,6 +10,9 @@ no Python object per token or shingle, so fingerprinting runs at tens of thousan
 Input is one byte buffer per batch: documents separated by b"\\n", tokens by b" " (tokens never hold
 whitespace). Each document's result depends on its own bytes only, so any split into batches or
 processes gives the same signatures.
+
+Verification's evidence (evidence.py) is made here too, one article at a time: its sets of shingles,
+terms, bigrams and each sentence's terms, as sorted 64-bit hashes (see `_token_hashes` below).
 """
 
 from __future__ import annotations
@@ -62,6 +65,23 @@ def _permute_min(token_hash: np.uint32, a: np.ndarray, b: np.ndarray, row: np.nd
             row[p] = value
 
 
+@njit(cache=True, inline="always")
+def _split_line(buffer: np.ndarray, position: int, starts: np.ndarray, ends: np.ndarray, count: int) -> tuple[int, int]:
+    """Append the spans of the space-separated tokens of the line at `position` to starts and ends from
+    `count`; the new count, and the position past the line's newline."""
+    size = buffer.shape[0]
+    while position < size and buffer[position] != _NEWLINE:
+        if buffer[position] == _SPACE:
+            position += 1
+            continue
+        starts[count] = position
+        while position < size and buffer[position] != _SPACE and buffer[position] != _NEWLINE:
+            position += 1
+        ends[count] = position
+        count += 1
+    return count, position + 1
+
+
 @njit(cache=True, nogil=True)
 def signatures_of_documents(
     buffer: np.ndarray, documents: int, shingle: int, a: np.ndarray, b: np.ndarray
@@ -71,19 +91,9 @@ def signatures_of_documents(
     out = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
     starts = np.empty(buffer.shape[0] + 1, dtype=np.int64)
     ends = np.empty(buffer.shape[0] + 1, dtype=np.int64)
-    position, size = 0, buffer.shape[0]
+    position = 0
     for document in range(documents):
-        count = 0
-        while position < size and buffer[position] != _NEWLINE:
-            if buffer[position] == _SPACE:
-                position += 1
-                continue
-            starts[count] = position
-            while position < size and buffer[position] != _SPACE and buffer[position] != _NEWLINE:
-                position += 1
-            ends[count] = position
-            count += 1
-        position += 1  # past the newline
+        count, position = _split_line(buffer, position, starts, ends, 0)
         for window in range(max(1, count - shingle + 1) if count else 0):
             last = min(window + shingle, count) - 1
             _permute_min(_crc32(buffer, starts[window], ends[last]), a, b, out[document])
@@ -188,13 +198,55 @@ def _crc32_continue(value: np.uint32, buffer: np.ndarray, start: int, end: int) 
 
 @njit(cache=True, inline="always")
 def _store_unique(values: np.ndarray, out: np.ndarray, used: int) -> int:
-    """Append the distinct `values`, sorted, to `out` from position `used`; the new end."""
+    """Append the distinct `values`, sorted, to `out` from position `used`; the new end. `out` may be
+    `values` itself: they are sorted into a copy first."""
     ordered = np.sort(values)
     for i in range(ordered.shape[0]):
         if i == 0 or ordered[i] != ordered[i - 1]:
             out[used] = ordered[i]
             used += 1
     return used
+
+
+@njit(cache=True, inline="always")
+def _ascii_line(
+    buffer: np.ndarray,
+    position: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    count: int,
+    term_starts: np.ndarray,
+    term_ends: np.ndarray,
+    terms: int,
+    stop_table: np.ndarray,
+    stop_words: np.ndarray,
+    stop_offsets: np.ndarray,
+) -> tuple[int, int, int]:
+    """Append the spans of the words of the ASCII line at `position` to starts and ends from `count`, and of
+    its content words (stems: the span ends where the fold cuts) to term_starts and term_ends from `terms`;
+    the new counts, and the position past the line's newline."""
+    size = buffer.shape[0]
+    line_end = position
+    while line_end < size and buffer[line_end] != _NEWLINE:
+        line_end += 1
+    while position < line_end:
+        if not _is_alnum(buffer[position]):
+            position += 1
+            continue
+        start = position
+        while position < line_end and _is_alnum(buffer[position]):
+            position += 1
+        while position + 1 < line_end and _is_joiner(buffer[position]) and _is_alnum(buffer[position + 1]):
+            position += 1
+            while position < line_end and _is_alnum(buffer[position]):
+                position += 1
+        starts[count], ends[count] = start, position
+        count += 1
+        single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
+        if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
+            term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
+            terms += 1
+    return count, terms, line_end + 1
 
 
 @njit(cache=True, nogil=True)
@@ -225,30 +277,11 @@ def fingerprints_of_ascii_texts(
     bigram_offsets = np.zeros(documents + 1, dtype=np.int64)
     scratch = np.empty(capacity, dtype=np.uint32)
     terms_used, bigrams_used = 0, 0
-    position, size = 0, buffer.shape[0]
+    position = 0
     for document in range(documents):
-        line_end = position
-        while line_end < size and buffer[line_end] != _NEWLINE:
-            line_end += 1
-        count, terms = 0, 0
-        while position < line_end:
-            if not _is_alnum(buffer[position]):
-                position += 1
-                continue
-            start = position
-            while position < line_end and _is_alnum(buffer[position]):
-                position += 1
-            while position + 1 < line_end and _is_joiner(buffer[position]) and _is_alnum(buffer[position + 1]):
-                position += 1
-                while position < line_end and _is_alnum(buffer[position]):
-                    position += 1
-            starts[count], ends[count] = start, position
-            count += 1
-            single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
-            if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
-                term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
-                terms += 1
-        position = line_end + 1
+        count, terms, position = _ascii_line(
+            buffer, position, starts, ends, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
+        )
         word_counts[document] = count
         for window in range(max(1, count - shingle + 1) if count else 0):
             last = min(window + shingle, count) - 1
@@ -278,6 +311,152 @@ def fingerprints_of_ascii_texts(
         term_offsets,
         bigram_values[:bigrams_used].copy(),
         bigram_offsets,
+    )
+
+
+# Verification's evidence (evidence.py) hashes strings to 64 bits, so that its counts are exact unless two
+# different strings share a hash. A token is hashed once: FNV-1a over its UTF-8 bytes, then MurmurHash3's
+# 64-bit finaliser, which spreads FNV's weak low bits. A window of tokens (a shingle, a bigram) is the
+# polynomial of its tokens' hashes, finalised again: hashing every window's bytes anew took four times as
+# long, one multiplication per byte. Any machine computes the same values.
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_WINDOW_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True, inline="always")
+def _fmix64(value: np.uint64) -> np.uint64:
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xFF51AFD7ED558CCD)
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xC4CEB9FE1A85EC53)
+    return value ^ (value >> np.uint64(33))
+
+
+@njit(cache=True, inline="always")
+def _token_hashes(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    out = np.empty(starts.shape[0], dtype=np.uint64)
+    for token in range(starts.shape[0]):
+        value = _FNV_OFFSET
+        for i in range(starts[token], ends[token]):
+            value = (value ^ np.uint64(buffer[i])) * _FNV_PRIME
+        out[token] = _fmix64(value)
+    return out
+
+
+@njit(cache=True, inline="always")
+def _window_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
+    """The distinct hashes of the windows of `size` consecutive tokens, sorted, as signed integers
+    (text.windows: fewer tokens than that are one window of all of them, none are no window)."""
+    count = token_hashes.shape[0]
+    windows = max(1, count - size + 1) if count else 0
+    values = np.empty(windows, dtype=np.int64)
+    for window in range(windows):
+        value = np.uint64(0)
+        for token in range(window, min(window + size, count)):
+            value = value * _WINDOW_MULTIPLIER + token_hashes[token]
+        values[window] = np.int64(_fmix64(value))
+    return values[: _store_unique(values, values, 0)]
+
+
+@njit(cache=True, nogil=True)
+def _evidence_sets(
+    word_buffer: np.ndarray,
+    word_starts: np.ndarray,
+    word_ends: np.ndarray,
+    term_buffer: np.ndarray,
+    term_starts: np.ndarray,
+    term_ends: np.ndarray,
+    term_sentences: np.ndarray,
+    shingle: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An article's hashed sets from the spans of its words and content words (term k is in sentence
+    term_sentences[k], in order): word `shingle`-grams, terms, term bigrams, each sentence's terms (values
+    and offsets, sentences without terms left out) and how many terms each of those sentences has."""
+    terms = term_starts.shape[0]
+    term_tokens = _token_hashes(term_buffer, term_starts, term_ends)
+    term_hashes = np.empty(terms, dtype=np.int64)
+    for term in range(terms):
+        term_hashes[term] = np.int64(term_tokens[term])
+    sentence_values = np.empty(terms, dtype=np.int64)
+    sentence_offsets = np.zeros(terms + 1, dtype=np.int64)
+    sentence_weights = np.empty(terms, dtype=np.float64)
+    sentences, start = 0, 0
+    while start < terms:
+        end = start + 1
+        while end < terms and term_sentences[end] == term_sentences[start]:
+            end += 1
+        sentence_weights[sentences] = end - start
+        sentence_offsets[sentences + 1] = _store_unique(
+            term_hashes[start:end], sentence_values, sentence_offsets[sentences]
+        )
+        sentences += 1
+        start = end
+    return (
+        _window_hashes(_token_hashes(word_buffer, word_starts, word_ends), shingle),
+        term_hashes[: _store_unique(term_hashes, term_hashes, 0)],
+        _window_hashes(term_tokens, 2),
+        sentence_values[: sentence_offsets[sentences]].copy(),
+        sentence_offsets[: sentences + 1].copy(),
+        sentence_weights[:sentences].copy(),
+    )
+
+
+@njit(cache=True, nogil=True)
+def evidence_of_ascii_sentences(
+    buffer: np.ndarray, shingle: int, stop_table: np.ndarray, stop_words: np.ndarray, stop_offsets: np.ndarray
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """An article's word count and `_evidence_sets`, from its normalised ASCII sentences, one per line of
+    `buffer`: tokenised here as text.words and text.content_words would."""
+    capacity = buffer.shape[0] // 2 + 1
+    starts = np.empty(capacity, dtype=np.int64)
+    ends = np.empty(capacity, dtype=np.int64)
+    term_starts = np.empty(capacity, dtype=np.int64)
+    term_ends = np.empty(capacity, dtype=np.int64)
+    term_sentences = np.empty(capacity, dtype=np.int64)
+    position, sentence, count, terms = 0, 0, 0, 0
+    while position < buffer.shape[0]:
+        before = terms
+        count, terms, position = _ascii_line(
+            buffer, position, starts, ends, count, term_starts, term_ends, terms, stop_table, stop_words, stop_offsets
+        )
+        term_sentences[before:terms] = sentence
+        sentence += 1
+    sets = _evidence_sets(
+        buffer, starts[:count], ends[:count], buffer, term_starts[:terms], term_ends[:terms], term_sentences, shingle
+    )
+    return (count, *sets)
+
+
+@njit(cache=True, nogil=True)
+def evidence_of_tokens(
+    word_buffer: np.ndarray, term_buffer: np.ndarray, shingle: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_evidence_sets` of tokens already made: the article's words separated by spaces, and its content
+    words, one sentence per line of `term_buffer`."""
+    starts = np.empty(word_buffer.shape[0] + 1, dtype=np.int64)
+    ends = np.empty(word_buffer.shape[0] + 1, dtype=np.int64)
+    term_starts = np.empty(term_buffer.shape[0] + 1, dtype=np.int64)
+    term_ends = np.empty(term_buffer.shape[0] + 1, dtype=np.int64)
+    term_sentences = np.empty(term_buffer.shape[0] + 1, dtype=np.int64)
+    position, count = 0, 0
+    while position < word_buffer.shape[0]:
+        count, position = _split_line(word_buffer, position, starts, ends, count)
+    position, sentence, terms = 0, 0, 0
+    while position < term_buffer.shape[0]:
+        before = terms
+        terms, position = _split_line(term_buffer, position, term_starts, term_ends, terms)
+        term_sentences[before:terms] = sentence
+        sentence += 1
+    return _evidence_sets(
+        word_buffer,
+        starts[:count],
+        ends[:count],
+        term_buffer,
+        term_starts[:terms],
+        term_ends[:terms],
+        term_sentences,
+        shingle,
     )
 
 

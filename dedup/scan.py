@@ -34,7 +34,6 @@ from .candidates import (
     find_candidates,
 )
 from .cluster import Cluster, build_clusters, keep_order
-from .content import extract_content
 from .document import Document
 from .evidence import Evidence
 from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
@@ -117,7 +116,7 @@ def _evidence(index: int) -> Evidence:
 
 def _evidence_of(index: int) -> Evidence:
     run = _current()
-    return Evidence.of(extract_content(run.store.text(index), run.chrome))
+    return Evidence.of_text(run.store.text(index), run.chrome)
 
 
 def _evidence_chunk(indices: np.ndarray) -> list[bytes]:

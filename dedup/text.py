@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
 
-from .hashing import dice_matrix
+from .hashing import dice_matrix, lookup_table
 
 # Typographic variants that scrapers produce for the same character; unified before anything else.
 _TRANSLATE = str.maketrans(
@@ -50,6 +51,12 @@ STOPWORDS = frozenset(
         "also told "
     ).split()
 )
+
+
+@lru_cache(maxsize=1)
+def stopword_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """STOPWORDS as the compiled tokenisers look them up (hashing.lookup_table)."""
+    return lookup_table(STOPWORDS)
 
 
 def normalize(text: str) -> str:

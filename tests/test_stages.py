@@ -21,7 +21,7 @@ from dedup.facts import agreement, figures
 from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures, term_hashes
 from dedup.hashing import shared_count
 from dedup.scan import ScanOptions, scan
-from dedup.text import clean, normalize, paragraphs, shingles
+from dedup.text import clean, normalize, paragraphs, shingles, windows
 from dedup.verify import (
     SCREEN_MARGIN,
     SCREEN_MIN_TERMS,
@@ -416,7 +416,7 @@ def test_a_copy_that_passes_against_the_original_is_named_against_it() -> None:
 
 
 def test_content_words_are_the_sentences_words_in_order() -> None:
-    from dedup.text import windows, words
+    from dedup.text import words
 
     texts = [
         ORIGINAL.read_text(),
@@ -469,3 +469,39 @@ def test_evidence_scores_equal_the_string_sets_and_survive_the_spool() -> None:
     restored, original = evidence[0], Evidence.of(contents[0])
     assert restored.normalized == original.normalized and restored.words == original.words
     assert all(np.array_equal(x, y) for x, y in zip(restored.arrays(), original.arrays(), strict=True))
+
+
+def test_evidence_of_text_is_evidence_of_its_content() -> None:
+    """ASCII articles are tokenised in compiled code, the others in Python: the same values either way,
+    and each hashed set as large as the set of strings it stands for (no two strings share a hash)."""
+    vocabulary = (
+        "The A I x 7 42 don't we're it's classes class drones Drone attacked being sings tested buses 8.1 "
+        "U.S. al-Asad co-op e-mail running boxes kisses Hello WORLD base based basing status crisis ties "
+        "May 2024 $2.5 billion 11 percent Friday Oct. 7"
+    ).split()
+    glue = [" ", " ", " ", ", ", ". ", ". ", "! ", "-", "'", " (", ") ", "\n", "\n\n", "_"]
+    rng = np.random.default_rng(5)
+    texts = [
+        "".join(vocabulary[rng.integers(len(vocabulary))] + glue[rng.integers(len(glue))] for _ in range(n))
+        for n in rng.integers(0, 60, size=200)
+    ]
+    texts += [ORIGINAL.read_text(), WIRE, "Café owners said 4.4% in Zürich.\n\nThe café's owners left.", ""]
+    texts += [f"{CHROME[0]}\n\n{WIRE}\n\n{CHROME[1]}"]
+    chrome = chrome_of_texts([f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)])
+    assert chrome
+    for text in texts:
+        content = extract_content(text, chrome)
+        made, expected = Evidence.of_text(text, chrome), Evidence.of(content)
+        assert (made.normalized, made.words) == (expected.normalized, expected.words)
+        assert all(np.array_equal(x, y) for x, y in zip(made.arrays(), expected.arrays(), strict=True))
+        assert made.shingles.size == len(set(windows(content.words, 5)))
+        assert made.terms.size == len(set(content.terms))
+        assert made.bigrams.size == len(set(windows(content.terms, 2)))
+        assert np.diff(made.sentence_offsets).tolist() == [len(set(terms)) for terms in content.sentence_terms]
+        assert made.sentence_weights.tolist() == [len(terms) for terms in content.sentence_terms]
+    # An ASCII article and a copy of it with one non-ASCII word share the strings the two ways agree on.
+    ascii_text = ORIGINAL.read_text()
+    a, b = Evidence.of_text(ascii_text), Evidence.of_text(ascii_text + "\n\nThe café closed.")
+    words_a, words_b = (extract_content(t).words for t in (ascii_text, ascii_text + "\n\nThe café closed."))
+    assert shared_count(a.shingles, b.shingles) == len(set(windows(words_a, 5)) & set(windows(words_b, 5)))
+    assert shared_count(a.terms, b.terms) == a.terms.size
