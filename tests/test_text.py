@@ -18,6 +18,19 @@ def test_normalize_unifies_typography_case_and_space() -> None:
     assert normalize("ﬁnance") == "finance"  # NFKC folds the ligature
 
 
+def test_clean_unifies_every_typographic_variant_and_keeps_the_rest() -> None:
+    variants = {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u200b": "", "\ufeff": "", "\u00ad": "",
+        "\u2033": "''",  # NFKC makes the double prime two primes
+    }  # fmt: skip
+    for variant, unified in variants.items():
+        assert clean(f"Café {variant}x{variant}{variant}\nß") == f"Café {unified}x{unified}{unified}\nß"
+    assert clean("Zürich ﬁnance\n\nUPPER") == "Zürich finance\n\nUPPER"  # NFKC, case and lines kept
+
+
 def test_words_keep_inner_apostrophes_hyphens_and_decimals() -> None:
     assert words("al-asad's base grew 8.1% in 2004, didn't it?") == [
         "al-asad's",
