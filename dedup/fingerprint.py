@@ -200,8 +200,16 @@ def common_terms(terms: HashSets) -> np.ndarray:
 def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rewrite channel's signature rows over each document's distinctive (not common) terms, and
     how many distinctive terms each has."""
-    keep = ~np.isin(terms.values, common)
+    keep = ~_members(terms.values, common)
     owner = np.repeat(np.arange(len(terms)), terms.sizes())
     distinctive = np.bincount(owner, weights=keep, minlength=len(terms)).astype(np.int64)
     rows = signatures_of_hash_sets(terms.values, terms.offsets, keep, *_permutations(REWRITE_PERM, SEED))
     return rows, distinctive
+
+
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """np.isin(values, sorted_set) for a sorted set: a binary search per value, where isin sorts both."""
+    if sorted_set.size == 0:
+        return np.zeros(values.shape, dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[found] == values

@@ -168,3 +168,13 @@ def test_compiled_ascii_tokenising_matches_text_module() -> None:
     expected = [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
     assert _rows(texts) == expected
     _hash_sets_match_content(texts)
+
+
+def test_membership_in_a_sorted_set_is_isin() -> None:
+    from dedup.fingerprint import _members
+
+    rng = np.random.default_rng(4)
+    for size, set_size in [(0, 0), (6, 0), (0, 6), (500, 1), (500, 40), (2000, 900)]:
+        values = rng.integers(0, 1000, size).astype(np.uint32)
+        sorted_set = np.unique(rng.integers(0, 1000, set_size).astype(np.uint32))
+        assert _members(values, sorted_set).tolist() == np.isin(values, sorted_set).tolist()
