@@ -97,16 +97,21 @@ PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (first, second) -
 def band_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """The pairs of documents sharing a key, band by band and, within a band, bucket size by bucket size,
     as (first, second) index arrays with first < second. A pair found in several bands comes once per band.
-    `members` restricts the index to some documents (others never pair)."""
+    `members` restricts the index to some documents (others never pair). `keys` are band_keys' 32 bits."""
+    if keys.dtype.itemsize > 4:
+        raise ValueError(f"band keys must be 32-bit, not {keys.dtype}")
     n = len(keys)
     indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
+    positions = np.arange(indices.size, dtype=np.uint64)
     for band in range(keys.shape[1]):
-        column = keys[indices, band]
-        order = np.argsort(column, kind="stable")  # equal keys keep ascending document order
-        sorted_keys = column[order]
+        # Each key with its position in one 64-bit value: one plain sort keeps equal keys in ascending
+        # document order, as a stable argsort would, a third faster.
+        packed = (keys[indices, band].astype(np.uint64) << np.uint64(32)) | positions
+        packed.sort()
+        sorted_keys = packed >> np.uint64(32)
         starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
         sizes = np.diff(np.append(starts, len(sorted_keys)))
-        members_sorted = indices[order]
+        members_sorted = indices[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]
         # Buckets of one size at a time, as one array operation: most buckets hold two or three.
         for size in np.unique(sizes[sizes > 1]).tolist():
             bucket_starts = starts[sizes == size]

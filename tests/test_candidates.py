@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import pytest
 from datasketch import MinHashLSH
 
-from dedup.candidates import Banding, band_keys, bucket_pairs
+from dedup.candidates import Banding, band_keys, band_pairs, bucket_pairs
 from dedup.fingerprint import signature
 from dedup.verify import COPY_LEVEL, VERIFY_PER_DOCUMENT, within_budget
 
@@ -105,3 +106,11 @@ def test_the_budget_can_be_taken_piecewise() -> None:
         merged = np.union1d(merged, part)
         merged = merged[within_budget(first[merged], second[merged], scores[merged], rank)]
     assert set(merged.tolist()) == whole
+
+
+def test_band_pairs_take_32_bit_keys_only() -> None:
+    # Keys are packed with their positions into 64 bits for the sort: wider keys would lose bits.
+    keys = np.array([[7], [7], [9]], dtype=np.uint32)
+    assert [(a.tolist(), b.tolist()) for a, b in band_pairs(keys)] == [([0], [1])]
+    with pytest.raises(ValueError, match="32-bit"):
+        list(band_pairs(keys.astype(np.uint64)))
