@@ -133,7 +133,7 @@ def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.n
         documents += [index] * len(text_keys)
         keys += text_keys
         words += text_words
-    return np.array(documents, dtype=np.int64), np.array(keys, dtype=np.uint64), np.array(words, dtype=np.int64)
+    return np.array(documents, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(words, dtype=np.int64)
 
 
 def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures]:
