@@ -146,3 +146,34 @@ def test_figures_are_the_dates_and_larger_numbers_that_extract_finds() -> None:
     }
     assert expected  # the sentences do hold figures
     assert figures(sentences) == expected
+
+
+def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds() -> None:
+    """ASCII sentences are matched only at runs of digits, dollar signs and month, weekday and number
+    words; every match finditer would find must start at one of them, in masked text too."""
+    import random
+
+    from dedup.facts import _ASCII_NUMBER, _DATE, _NUMBER, _dates_and_numbers, _matches_at, _starts
+
+    pieces = [
+        *"0123456789 ,.-$%'#(", "US$", "A$", "NZ$", "HK$", "C$", "May", "may", "March", "Jan.", "Sept", "Oct.",
+        "Friday", "two", "Two", "TWELVE", "nineteen", "hundred", "thousand", "million", "bn", "m", "k",
+        "percent", "per cent", "st", "th", "1999", "2024", "2021-06-10", "x", "\x1c", "ab", "seventy", "fiver",
+    ]  # fmt: skip
+    rng = random.Random(3)
+    sentences = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))) for _ in range(4000)]
+    sentences += ["On Oct. 7, 2023 it paid US$2.5 billion, 11 percent more than two years ago (Friday)."]
+    for sentence in sentences:
+        for pattern in (_DATE, _ASCII_NUMBER, _NUMBER):
+            expected = [match.span() for match in pattern.finditer(sentence)]
+            assert [match.span() for match in _matches_at(pattern, sentence, _starts(sentence))] == expected
+        masked, _ = _dates_and_numbers(sentence)
+        spans = [match.span() for match in _ASCII_NUMBER.finditer(masked)]
+        assert [match.span() for match in _matches_at(_ASCII_NUMBER, masked, _starts(sentence))] == spans
+    assert {key for _, _, key in _dates_and_numbers(sentences[-1])[1]} == {
+        "october 7 2023",
+        "US$2500000000",
+        "11%",
+        "2",
+        "friday",
+    }
