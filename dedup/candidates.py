@@ -98,8 +98,8 @@ def band_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> Iterator[
     """The pairs of documents sharing a key, band by band and, within a band, bucket size by bucket size,
     as (first, second) index arrays with first < second. A pair found in several bands comes once per band.
     `members` restricts the index to some documents (others never pair). `keys` are band_keys' 32 bits."""
-    if keys.dtype.itemsize > 4:
-        raise ValueError(f"band keys must be 32-bit, not {keys.dtype}")
+    if keys.dtype != np.uint32:
+        raise ValueError(f"band keys must be 32-bit unsigned, not {keys.dtype}")
     n = len(keys)
     indices = np.arange(n, dtype=np.int64) if members is None else np.flatnonzero(members).astype(np.int64)
     positions = np.arange(indices.size, dtype=np.uint64)

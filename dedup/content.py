@@ -35,13 +35,18 @@ def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[lis
     return kept, " ".join(parts)
 
 
+def sentences_and_normalized(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
+    """The sentences of the article's own paragraphs (cleaned, case kept), and own_paragraphs' normalised text."""
+    kept, normalized = own_paragraphs(text, chrome)
+    return [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
+
+
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
     """Split into paragraphs, drop the chrome ones, and derive the token views of what is left.
 
     Words never span the whitespace that sentences are split at, so the article's words are its
     sentences' words in order: each sentence is tokenised once and serves both views."""
-    kept, normalized = own_paragraphs(text, chrome)
-    own_sentences = [sentence for paragraph in kept for sentence in sentences(paragraph)]
+    own_sentences, normalized = sentences_and_normalized(text, chrome)
     sentence_words = [words(normalize(sentence)) for sentence in own_sentences]
     sentence_terms = [content_words(tokens) for tokens in sentence_words]
     all_words = [word for tokens in sentence_words for word in tokens]

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content, extract_content, own_paragraphs
+from .content import SHINGLE_SIZE, Content, extract_content, sentences_and_normalized
 from .facts import figures
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
-from .text import sentences, stopword_table
+from .text import stopword_table
 
 # The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
 # the arrays in field order, and the text in UTF-8.
@@ -57,8 +57,7 @@ class Evidence:
     def of_text(cls, text: str, chrome: frozenset[int] = frozenset()) -> Evidence:
         """`of(extract_content(text, chrome))`, the same values; an article whose own sentences are ASCII
         (most news) is tokenised in compiled code, with no Python object made per word."""
-        kept, normalized = own_paragraphs(text, chrome)
-        own_sentences = [sentence for paragraph in kept for sentence in sentences(paragraph)]
+        own_sentences, normalized = sentences_and_normalized(text, chrome)
         joined = "\n".join(own_sentences)
         if not joined.isascii():
             return cls.of(extract_content(text, chrome))

@@ -33,7 +33,7 @@ sentences, facts of the same kind found only in A and only in B are paired in or
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -149,20 +149,34 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
 def _dates_and_numbers(sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
     """The dates and numbers of a sentence as (kind, text, key), and the sentence with them masked by a
     non-word character, so that a name run never spans a date or a number."""
-    found: list[tuple[str, str, str]] = []
-    masked = sentence
     starts = _starts(sentence) if sentence.isascii() else None
     if starts == []:
-        return masked, found
+        return sentence, []
     number_pattern = _ASCII_NUMBER if starts is not None and not _ASCII_SPACES.search(sentence) else _NUMBER
-    for kind, pattern, describe in (("date", _DATE, _date), ("number", number_pattern, _number)):
-        # A masked date is whole runs of digits and letters: it makes no new place where a number can start.
-        for match in pattern.finditer(masked) if starts is None else _matches_at(pattern, masked, starts):
-            described = describe(match, masked)
-            if described is None:
-                continue
-            found.append((kind, *described))
-            masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+    masked, dates = _masked("date", _DATE, _date, sentence, starts)
+    # Masking a date changes only what precedes a place where a number can start, and those places
+    # (_starts) do not depend on it: the sentence's places serve the masked sentence too.
+    masked, numbers = _masked("number", number_pattern, _number, masked, starts)
+    return masked, dates + numbers
+
+
+def _masked(
+    kind: str,
+    pattern: re.Pattern[str],
+    describe: Callable[[re.Match[str], str], tuple[str, str] | None],
+    text: str,
+    starts: list[int] | None,
+) -> tuple[str, list[tuple[str, str, str]]]:
+    """What one pattern finds in `text` as (kind, text, key), and `text` with it masked; matched only at
+    `starts` when they are given (ASCII text)."""
+    found = []
+    masked = text
+    for match in pattern.finditer(text) if starts is None else _matches_at(pattern, text, starts):
+        described = describe(match, masked)
+        if described is None:
+            continue
+        found.append((kind, *described))
+        masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
     return masked, found
 
 

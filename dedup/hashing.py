@@ -11,8 +11,9 @@ Input is one byte buffer per batch: documents separated by b"\\n", tokens by b" 
 whitespace). Each document's result depends on its own bytes only, so any split into batches or
 processes gives the same signatures.
 
-Verification's evidence (evidence.py) is made here too, one article at a time: its sets of shingles,
-terms, bigrams and each sentence's terms, as sorted 64-bit hashes (see `_token_hashes` below).
+Verification's evidence (evidence.py) is made here too, one article at a time, from a buffer with one
+of its sentences per line: its sets of shingles, terms, bigrams and each sentence's terms, as sorted
+64-bit hashes (how they are hashed: the comment above _FNV_OFFSET).
 """
 
 from __future__ import annotations
@@ -57,6 +58,12 @@ def _fmix32(value: np.uint32) -> np.uint32:
 
 
 @njit(cache=True, inline="always")
+def _window_count(tokens: int, size: int) -> int:
+    """Windows of `size` consecutive tokens (text.windows): fewer tokens make one window, none make none."""
+    return max(1, tokens - size + 1) if tokens else 0
+
+
+@njit(cache=True, inline="always")
 def _permute_min(token_hash: np.uint32, a: np.ndarray, b: np.ndarray, row: np.ndarray) -> None:
     mixed = _fmix32(token_hash)
     for p in range(a.shape[0]):
@@ -94,7 +101,7 @@ def signatures_of_documents(
     position = 0
     for document in range(documents):
         count, position = _split_line(buffer, position, starts, ends, 0)
-        for window in range(max(1, count - shingle + 1) if count else 0):
+        for window in range(_window_count(count, shingle)):
             last = min(window + shingle, count) - 1
             _permute_min(_crc32(buffer, starts[window], ends[last]), a, b, out[document])
     return out
@@ -283,7 +290,7 @@ def fingerprints_of_ascii_texts(
             buffer, position, starts, ends, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
         )
         word_counts[document] = count
-        for window in range(max(1, count - shingle + 1) if count else 0):
+        for window in range(_window_count(count, shingle)):
             last = min(window + shingle, count) - 1
             value = np.uint32(0xFFFFFFFF)
             for word in range(window, last + 1):
@@ -349,7 +356,7 @@ def _window_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
     """The distinct hashes of the windows of `size` consecutive tokens, sorted, as signed integers
     (text.windows: fewer tokens than that are one window of all of them, none are no window)."""
     count = token_hashes.shape[0]
-    windows = max(1, count - size + 1) if count else 0
+    windows = _window_count(count, size)
     values = np.empty(windows, dtype=np.int64)
     for window in range(windows):
         value = np.uint64(0)

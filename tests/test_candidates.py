@@ -112,5 +112,6 @@ def test_band_pairs_take_32_bit_keys_only() -> None:
     # Keys are packed with their positions into 64 bits for the sort: wider keys would lose bits.
     keys = np.array([[7], [7], [9]], dtype=np.uint32)
     assert [(a.tolist(), b.tolist()) for a, b in band_pairs(keys)] == [([0], [1])]
-    with pytest.raises(ValueError, match="32-bit"):
-        list(band_pairs(keys.astype(np.uint64)))
+    for wrong in (np.uint64, np.int32):
+        with pytest.raises(ValueError, match="32-bit unsigned"):
+            list(band_pairs(keys.astype(wrong)))

@@ -153,7 +153,7 @@ def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds()
     words; every match finditer would find must start at one of them, in masked text too."""
     import random
 
-    from dedup.facts import _ASCII_NUMBER, _DATE, _NUMBER, _dates_and_numbers, _matches_at, _starts
+    from dedup.facts import _ASCII_NUMBER, _DATE, _NUMBER, _date, _dates_and_numbers, _masked, _matches_at, _starts
 
     pieces = [
         *"0123456789 ,.-$%'#(", "US$", "A$", "NZ$", "HK$", "C$", "May", "may", "March", "Jan.", "Sept", "Oct.",
@@ -162,12 +162,16 @@ def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds()
     ]  # fmt: skip
     rng = random.Random(3)
     sentences = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))) for _ in range(4000)]
-    sentences += ["On Oct. 7, 2023 it paid US$2.5 billion, 11 percent more than two years ago (Friday)."]
+    sentences += [
+        "Friday$5 and Jan.5 2024were paid.",
+        "On Oct. 7, 2023 it paid US$2.5 billion, 11 percent more than two years ago (Friday).",
+    ]
     for sentence in sentences:
         for pattern in (_DATE, _ASCII_NUMBER, _NUMBER):
             expected = [match.span() for match in pattern.finditer(sentence)]
             assert [match.span() for match in _matches_at(pattern, sentence, _starts(sentence))] == expected
-        masked, _ = _dates_and_numbers(sentence)
+        # The number pattern runs on the sentence with its dates masked, at the sentence's places.
+        masked, _ = _masked("date", _DATE, _date, sentence, None)
         spans = [match.span() for match in _ASCII_NUMBER.finditer(masked)]
         assert [match.span() for match in _matches_at(_ASCII_NUMBER, masked, _starts(sentence))] == spans
     assert {key for _, _, key in _dates_and_numbers(sentences[-1])[1]} == {
