@@ -367,6 +367,7 @@ def scan(
         for records in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
             for record in records:
                 evidence.append(record)
+        evidence.flush()  # before the verifiers fork
         _run = _Run(store, chrome, options.policy, evidence=evidence, evidence_slots=slots)
         _evidence.cache_clear()
         order = _verification_order(kept.first, kept.second, n)

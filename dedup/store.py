@@ -16,12 +16,13 @@ from typing import overload
 from .document import Document
 
 SPOOL_AFTER_BYTES = 64 * 1024 * 1024  # texts beyond this many bytes go to the spool file
+SPOOL_BLOCK_BYTES = 1024 * 1024  # records gathered before one write: a system call per record cost more
 
 
 class Spool:
     """Byte records by index in a temporary file, appended by this process and read back by offset from
-    it or any worker it forks. The file is unlinked at once: it lives as long as its descriptor, so nothing
-    is left behind after a crash."""
+    it or any worker it forks (`flush` first: records are written a block at a time). The file is unlinked
+    at once: it lives as long as its descriptor, so nothing is left behind after a crash."""
 
     def __init__(self, prefix: str = "dedup-spool-") -> None:
         handle, path = tempfile.mkstemp(prefix=prefix)
@@ -30,16 +31,32 @@ class Spool:
         self._offsets = array("q")
         self._sizes = array("q")
         self._end = 0
+        self._pending: list[bytes] = []  # records not yet written, from offset self._written
+        self._written = 0
 
     def append(self, data: bytes) -> None:
         assert self._handle is not None, "the spool is closed"
-        os.pwrite(self._handle, data, self._end)
         self._offsets.append(self._end)
         self._sizes.append(len(data))
         self._end += len(data)
+        self._pending.append(data)
+        if self._end - self._written >= SPOOL_BLOCK_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the records appended since the last flush."""
+        assert self._handle is not None, "the spool is closed"
+        block = memoryview(b"".join(self._pending))
+        self._pending = []
+        while block:
+            done = os.pwrite(self._handle, block, self._written)
+            block = block[done:]
+            self._written += done
 
     def __getitem__(self, index: int) -> bytes:
         assert self._handle is not None, "the spool is closed"
+        if self._offsets[index] >= self._written:
+            self.flush()
         return os.pread(self._handle, self._sizes[index], self._offsets[index])
 
     def __len__(self) -> int:
@@ -73,6 +90,8 @@ class DocumentStore(Sequence[Document]):
         store = cls(spool_after_bytes)
         for document in documents:
             store.append(document)
+        if store._spool is not None:
+            store._spool.flush()  # before any worker forks
         return store
 
     def append(self, document: Document) -> None:

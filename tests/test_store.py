@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+import pytest
+
+import dedup.store as store_module
 from dedup.cluster import Cluster, Member
 from dedup.document import Document
 from dedup.parallel import ordered_map
@@ -54,8 +59,24 @@ def test_spool_records_are_read_back_by_forked_workers() -> None:
     try:
         for record in records:
             _spool.append(record)
+        _spool.flush()
         assert len(_spool) == len(records)
         assert list(ordered_map(_read_back, range(len(records)), jobs=2)) == records
     finally:
         _spool.close()
         _spool = None
+
+
+def test_spool_writes_blocks_and_reads_back_what_is_not_written_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "SPOOL_BLOCK_BYTES", 10)
+    records = [bytes([n]) * n for n in range(30)]
+    spool = Spool()
+    try:
+        for n, record in enumerate(records):
+            spool.append(record)
+            assert spool[n] == record  # the newest record, maybe still in memory
+            assert spool[n // 2] == records[n // 2]
+        assert [spool[n] for n in range(len(records))] == records
+        assert os.fstat(spool._handle).st_size == sum(map(len, records))  # type: ignore[arg-type]
+    finally:
+        spool.close()
