@@ -26,11 +26,16 @@ UNIQUE_SHARE = 0.5  # chrome when the median carrier has at least this share of 
 
 def paragraph_key(paragraph: str) -> int:
     """A paragraph's identity for chrome: the hash of its words, lower-cased (see the module docstring)."""
-    return folded_key(" ".join(paragraph.lower().split()))
+    return folded_key(fold(paragraph))
+
+
+def fold(paragraph: str) -> str:
+    """What a paragraph's key is made of: its words lower-cased, one space between them."""
+    return " ".join(paragraph.lower().split())
 
 
 def folded_key(folded: str) -> int:
-    """`paragraph_key` of a paragraph folded already: its words lower-cased, one space between them."""
+    """`paragraph_key` of a paragraph `fold`ed already."""
     return hash(folded)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .boilerplate import folded_key
+from .boilerplate import fold, folded_key
 from .text import clean, content_words, normalize, paragraphs, sentences, words
 
 SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
@@ -27,7 +27,7 @@ def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[lis
     ascii_text = cleaned.isascii()
     kept, parts = [], []
     for paragraph in paragraphs(cleaned):
-        folded = " ".join(paragraph.lower().split())
+        folded = fold(paragraph)
         if chrome and folded_key(folded) in chrome:
             continue
         kept.append(paragraph)
@@ -42,11 +42,15 @@ def sentences_and_normalized(text: str, chrome: frozenset[int] = frozenset()) ->
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:
-    """Split into paragraphs, drop the chrome ones, and derive the token views of what is left.
+    """Split into paragraphs, drop the chrome ones, and derive the token views of what is left."""
+    return content_of(*sentences_and_normalized(text, chrome))
+
+
+def content_of(own_sentences: list[str], normalized: str) -> Content:
+    """The token views of an article given as sentences_and_normalized gives it.
 
     Words never span the whitespace that sentences are split at, so the article's words are its
     sentences' words in order: each sentence is tokenised once and serves both views."""
-    own_sentences, normalized = sentences_and_normalized(text, chrome)
     sentence_words = [words(normalize(sentence)) for sentence in own_sentences]
     sentence_terms = [content_words(tokens) for tokens in sentence_words]
     all_words = [word for tokens in sentence_words for word in tokens]

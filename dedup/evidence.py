@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content, extract_content, sentences_and_normalized
+from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized
 from .facts import figures
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
 from .text import stopword_table
@@ -60,7 +60,7 @@ class Evidence:
         own_sentences, normalized = sentences_and_normalized(text, chrome)
         joined = "\n".join(own_sentences)
         if not joined.isascii():
-            return cls.of(extract_content(text, chrome))
+            return cls.of(content_of(own_sentences, normalized))
         # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
         # never change a token.
         buffer = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
