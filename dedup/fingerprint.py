@@ -37,10 +37,12 @@ COPY_PERM = 128
 REWRITE_PERM = 384
 SEED = 1
 SCHEME = "affine32"
-# A term in more documents than this is common (see common_terms): 2% of a large run, 50 in a small one, so
-# a few dozen graded answers on one task keep every word.
+# A term in more documents than this is common (see common_terms): 2% of the run, but at least 50, so a few
+# dozen graded answers on one task keep every word, and at most 2,000, so that chance pairs grow linearly
+# with the run (2% of 100,000: smaller runs never reach the cap).
 COMMON_SHARE = 0.02
 COMMON_MIN_DOCUMENTS = 50
+COMMON_MAX_DOCUMENTS = 2000
 # A document with fewer distinctive terms stays out of the rewrite index: a signature of a handful of
 # values is shared by chance (and an empty one by every other empty one).
 MIN_DISTINCTIVE_TERMS = 5
@@ -189,11 +191,17 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
 
 
 def common_terms(terms: HashSets) -> np.ndarray:
-    """The run's common terms (sorted hashes): those in more than max(COMMON_MIN_DOCUMENTS,
-    COMMON_SHARE of the documents). Same-topic articles share them by the hundred, so they stay out of
-    the rewrite signature; verification still counts every term."""
+    """The run's common terms (sorted hashes): those in more than COMMON_SHARE of the documents, within
+    COMMON_MIN_DOCUMENTS and COMMON_MAX_DOCUMENTS. Same-topic articles share them by the hundred, so they
+    stay out of the rewrite signature; verification still counts every term.
+
+    Why a fixed cap: two articles can meet in the rewrite index only through a term they share, and a
+    term in d documents makes d * d / 2 such pairs. Under a cap K, all terms together make at most K / 2
+    times as many pairs as the run has term occurrences: linear in the run. A share of the run lets d grow
+    with it, and at a million news articles (d up to 20,000) banding found thirty times the chance pairs
+    of 100,000 (`make bench`), nearly all of them same-topic articles that the screen then ruled out."""
     values, counts = np.unique(terms.values, return_counts=True)
-    limit = max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * len(terms))
+    limit = min(max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * len(terms)), COMMON_MAX_DOCUMENTS)
     return values[counts > limit]
 
 

@@ -124,6 +124,25 @@ def test_common_terms_stay_out_of_the_rewrite_signature() -> None:
     )  # ... which is the MinHash of the distinctive words alone
 
 
+def _one_term_each(documents: int, shared: dict[int, int]) -> HashSets:
+    """`documents` one-term sets: term t (from `shared`) in shared[t] of them, a term of its own in the rest."""
+    values = np.concatenate([np.full(count, term, dtype=np.uint32) for term, count in shared.items()])
+    own = np.arange(documents - values.size, dtype=np.uint32) + np.uint32(1 << 20)
+    return HashSets(np.concatenate([values, own]), np.arange(documents + 1, dtype=np.int64))
+
+
+@pytest.mark.parametrize(
+    ("documents", "shared", "common"),
+    [
+        (40, {1: 20, 2: 10}, []),  # a small run: nothing in 50 documents or fewer is common
+        (10_000, {1: 250, 2: 150}, [1]),  # 2% of 10,000 is 200
+        (150_000, {1: 2_500, 2: 1_500}, [1]),  # 2% would be 3,000: the cap of 2,000 holds
+    ],
+)
+def test_common_terms_are_a_share_of_the_run_within_bounds(documents: int, shared: dict, common: list) -> None:
+    assert common_terms(_one_term_each(documents, shared)).tolist() == common
+
+
 def test_exact_hash_and_word_counts() -> None:
     batch = signatures([TEXTS[0], TEXTS[0].upper(), TEXTS[0] + " More.", TEXTS[3]], CHROME)
     assert batch.exact[0] == batch.exact[1] != batch.exact[2]
