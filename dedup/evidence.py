@@ -24,7 +24,7 @@ import numpy as np
 from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized
 from .facts import figures
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
-from .text import stopword_table
+from .text import compiled_form, normalize, stopword_table
 
 # The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
 # the arrays in field order, and the text in UTF-8.
@@ -59,11 +59,12 @@ class Evidence:
         (most news) is tokenised in compiled code, with no Python object made per word."""
         own_sentences, normalized = sentences_and_normalized(text, chrome)
         joined = "\n".join(own_sentences)
-        if not joined.isascii():
-            return cls.of(content_of(own_sentences, normalized))
         # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
         # never change a token.
-        buffer = np.frombuffer(joined.lower().encode("ascii"), dtype=np.uint8)
+        form = joined.lower() if joined.isascii() else compiled_form("\n".join(map(normalize, own_sentences)))
+        if form is None:
+            return cls.of(content_of(own_sentences, normalized))
+        buffer = np.frombuffer(form.encode("utf-8"), dtype=np.uint8)
         words, shingles, terms, bigrams, values, offsets, weights = evidence_of_ascii_sentences(
             buffer, SHINGLE_SIZE, *stopword_table()
         )

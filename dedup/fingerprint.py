@@ -31,7 +31,7 @@ from .hashing import (
     signatures_of_documents,
     signatures_of_hash_sets,
 )
-from .text import content_words, shingles, stopword_table, words
+from .text import compiled_form, content_words, shingles, stopword_table, words
 
 COPY_PERM = 128
 REWRITE_PERM = 384
@@ -162,16 +162,19 @@ def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Signatures:
-    """Copy signature rows, exact hashes, word counts and term sets of raw texts. ASCII texts are
-    tokenised in compiled code; the others through text.words and text.content_words, to the same values."""
+    """Copy signature rows, exact hashes, word counts and term sets of raw texts. Texts are tokenised in
+    compiled code (text.compiled_form); the few that it cannot take through text.words and
+    text.content_words, to the same values."""
     normalized = [own_paragraphs(text, chrome)[1] for text in texts]
-    plain = [i for i, text in enumerate(normalized) if text.isascii()]
+    compiled = [compiled_form(text) for text in normalized]
+    plain = [i for i, form in enumerate(compiled) if form is not None]
+    forms = [form for form in compiled if form is not None]
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
     word_counts = np.zeros(len(texts), dtype=np.int64)
     term_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     bigram_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     if plain:
-        buffer = np.frombuffer("\n".join(normalized[i] for i in plain).encode("ascii"), dtype=np.uint8)
+        buffer = np.frombuffer("\n".join(forms).encode("utf-8"), dtype=np.uint8)
         copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
             buffer, len(plain), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
         )
@@ -180,7 +183,7 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
             term_sets[i] = term_values[term_offsets[row] : term_offsets[row + 1]]
             bigram_sets[i] = bigram_values[bigram_offsets[row] : bigram_offsets[row + 1]]
     for i, text in enumerate(normalized):
-        if text.isascii():
+        if compiled[i] is not None:
             continue
         text_words = words(text)
         (copies[i],) = _signature_rows([text_words], SHINGLE_SIZE, COPY_PERM)

@@ -120,11 +120,23 @@ def signature_of_tokens(buffer: np.ndarray, offsets: np.ndarray, a: np.ndarray, 
 # text.py's definition restated for ASCII bytes, and tests hold the two to the same output:
 #   words:  [A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*  (text.words on ASCII text)
 #   terms:  words that are not stopwords and not single letters, with text.stem's suffix fold
+# It also takes UTF-8 text whose every non-ASCII character is a letter or a digit of a word, as
+# text.compiled_form makes it: such a character's bytes are all 0x80 or over, so those bytes count as word
+# bytes, and lengths that text.stem and text.content_words measure in characters are counted in characters.
 
 
 @njit(cache=True, inline="always")
 def _is_alnum(byte: int) -> bool:
-    return (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122)
+    return (48 <= byte <= 57) or (65 <= byte <= 90) or (97 <= byte <= 122) or byte >= 128
+
+
+@njit(cache=True, inline="always")
+def _characters(buffer: np.ndarray, start: int, end: int) -> int:
+    """UTF-8 characters in buffer[start:end]: the bytes that are not continuation bytes (0b10xxxxxx)."""
+    count = 0
+    for i in range(start, end):
+        count += (buffer[i] & 0xC0) != 0x80
+    return count
 
 
 @njit(cache=True, inline="always")
@@ -165,8 +177,8 @@ def _ends_with(buffer: np.ndarray, start: int, end: int, c0: int, c1: int, c2: i
 
 @njit(cache=True, inline="always")
 def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
-    """Where the stemmed term of buffer[start:end] ends: text.stem on ASCII, whose folds are all cuts."""
-    length = end - start
+    """Where the stemmed term of buffer[start:end] ends: text.stem, whose folds are all cuts of ASCII letters."""
+    length = _characters(buffer, start, end)
     if length <= 3 or 48 <= buffer[end - 1] <= 57:
         return end
     ing = length >= 6 and _ends_with(buffer, start, end, 105, 110, 103, 3)
@@ -191,7 +203,7 @@ def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
         cut_end = end - 2
     elif plural:
         cut_end = end - 1
-    if cut_end - start > 3 and buffer[cut_end - 1] == 101:  # a final e goes: base, based, basing meet
+    if length - (end - cut_end) > 3 and buffer[cut_end - 1] == 101:  # a final e goes: base, based, basing meet
         cut_end -= 1
     return cut_end
 
@@ -249,7 +261,9 @@ def _ascii_line(
                 position += 1
         starts[count], ends[count] = start, position
         count += 1
-        single_letter = position - start == 1 and not (48 <= buffer[start] <= 57)
+        single_letter = not (48 <= buffer[start] <= 57) and (
+            position - start == 1 or (buffer[start] >= 128 and _characters(buffer, start, position) == 1)
+        )
         if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
             term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
             terms += 1

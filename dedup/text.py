@@ -85,6 +85,26 @@ def words(normalized: str) -> list[str]:
     return (_ASCII_WORD if normalized.isascii() else _WORD).findall(normalized)
 
 
+def compiled_form(normalized: str) -> str | None:
+    """Normalised text as the compiled tokenisers (hashing.py) take it: as it is when ASCII; else with every
+    non-ASCII character that is no part of a word (£, €, ©, a dash) made a space, so that the characters
+    left over 0x7F are all letters or digits of words and split nothing. None for text with a non-ASCII
+    digit, whose rules (a digit ends no stem, a lone digit is a word) the compiled code keeps for ASCII
+    digits only: such text is tokenised here (words, content_words)."""
+    if normalized.isascii():
+        return normalized
+    characters = set(_NON_ASCII.findall(normalized))
+    if any(character.isdigit() for character in characters):
+        return None
+    separators = [character for character in characters if not character.isalnum()]
+    if not separators:
+        return normalized
+    return re.sub("[" + re.escape("".join(separators)) + "]", " ", normalized)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def word_spans(text: str) -> Iterator[re.Match[str]]:
     """The tokens of `words`, found in text of any case, with their positions (for fact extraction)."""
     return _WORD.finditer(text)

@@ -26,7 +26,7 @@ from dedup.fingerprint import (
     signatures,
     term_hashes,
 )
-from dedup.text import content_words, normalize, shingles, stem, words
+from dedup.text import compiled_form, content_words, normalize, shingles, stem, words
 
 TEXTS = [
     "Drones attacked the air base at dawn, officials said on Monday.\n\nThe army said it intercepted most of them.",
@@ -187,6 +187,39 @@ def test_compiled_ascii_tokenising_matches_text_module() -> None:
     expected = [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
     assert _rows(texts) == expected
     _hash_sets_match_content(texts)
+
+
+def test_compiled_tokenising_of_unicode_text_matches_text_module() -> None:
+    """Text with non-ASCII letters and symbols goes through the compiled tokeniser too (text.compiled_form):
+    words and stems are measured in characters there, and symbols split words; text with a non-ASCII
+    digit is tokenised in Python. Both must give what text.words and text.content_words give."""
+    vocabulary = (
+        "café cafés naïve Straße Müller señor £600m €5bn Â£30 über é ü3 3ü ab-cé l'été a.b.é résumés élites "
+        "basé çes ñs ésing éed ñes Σίσυφος ΣΟΦΊΑ кирилл 中文 ٣ x² ⅷ ½ the said base running drones 2024 x"
+    ).split()
+    glue = [" ", " ", ", ", ". ", "-", "'", " \u2014 ", "\u2013", "\u00a0", "\u00a9", "\u2026", "\n\n", "_", "\u00b7"]
+    rng = random.Random(12)
+    texts = [
+        "".join(rng.choice(vocabulary) + rng.choice(glue) for _ in range(rng.randrange(1, 40))) for _ in range(400)
+    ]
+    assert sum(compiled_form(normalize(text)) is None for text in texts) < len(texts) // 2  # most compiled
+    assert _rows(texts) == [fingerprint(i, extract_content(text)) for i, text in enumerate(texts)]
+    _hash_sets_match_content(texts)
+    batch = signatures(texts)
+    assert batch.words.tolist() == [len(extract_content(text).words) for text in texts]
+
+
+@pytest.mark.parametrize(
+    ("normalized", "form"),
+    [
+        ("plain ascii, kept", "plain ascii, kept"),
+        ("£600m for the café", " 600m for the café"),
+        ("a—b © c", "a b   c"),
+        ("arabic digit ٣ stays in python", None),
+    ],
+)
+def test_compiled_form_spaces_out_symbols(normalized: str, form: str | None) -> None:
+    assert compiled_form(normalized) == form
 
 
 def test_membership_in_a_sorted_set_is_isin() -> None:

@@ -486,6 +486,12 @@ def test_evidence_of_text_is_evidence_of_its_content() -> None:
         for n in rng.integers(0, 60, size=200)
     ]
     texts += [ORIGINAL.read_text(), WIRE, "Café owners said 4.4% in Zürich.\n\nThe café's owners left.", ""]
+    # Non-ASCII letters, symbols that split words, and a non-ASCII digit (Python's way, text.compiled_form).
+    unicode_words = "Café cafés Straße Müller £600m €5bn Â£30 Über é l'été résumés Σίσυφος 中文 ٣ ½".split()
+    texts += [
+        "".join(rng.choice(vocabulary + unicode_words) + rng.choice([*glue, " — ", "\u00a0", "©"]) for _ in range(n))
+        for n in rng.integers(0, 60, size=200)
+    ]
     texts += [f"{CHROME[0]}\n\n{WIRE}\n\n{CHROME[1]}"]
     chrome = chrome_of_texts([f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)])
     assert chrome
