@@ -36,7 +36,11 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
+import numpy as np
+
+from .hashing import figure_starts, lookup_table
 from .text import STOPWORDS, normalize, stem, word_spans, words
 
 KINDS = ("name", "date", "number")
@@ -203,8 +207,6 @@ def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
 # a fraction of the cost: finditer tries both patterns at every character, and half of news sentences
 # hold no figure at all.
 _START_WORDS = frozenset(_MONTHS) | {day.lower() for day in _WEEKDAYS} | frozenset(_NUMBER_WORDS)
-_DIGIT_RUN = re.compile(r"[0-9]+")
-_LETTER_RUN = re.compile(r"[a-z]+")
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
@@ -217,21 +219,14 @@ def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Itera
 
 
 def _starts(text: str) -> list[int]:
-    """Where a date or a number can start in ASCII text, in order."""
-    starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
-    dollar = text.find("$")
-    while dollar >= 0:
-        starts += range(max(0, dollar - 2), dollar + 1)
-        dollar = text.find("$", dollar + 1)
-    lowered = text.lower()
-    for word in _START_WORDS.intersection(_LETTER_RUN.findall(lowered)):
-        at = lowered.find(word)
-        while at >= 0:
-            end = at + len(word)
-            if not (at and lowered[at - 1].isalpha()) and not (end < len(lowered) and lowered[end].isalpha()):
-                starts.append(at)
-            at = lowered.find(word, at + 1)
-    return sorted(set(starts))
+    """Where a date or a number can start in ASCII text, in order (hashing.figure_starts: compiled; with
+    regular expressions and str.find, figures() took a third longer)."""
+    return figure_starts(np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8), *_start_word_table()).tolist()
+
+
+@lru_cache(maxsize=1)
+def _start_word_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return lookup_table(_START_WORDS)
 
 
 def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:

@@ -145,7 +145,7 @@ def _is_joiner(byte: int) -> bool:
 
 
 @njit(cache=True)
-def _is_stopword(
+def _listed(
     buffer: np.ndarray, start: int, end: int, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
 ) -> bool:
     mask = table.shape[0] - 1
@@ -264,7 +264,7 @@ def _ascii_line(
         single_letter = not (48 <= buffer[start] <= 57) and (
             position - start == 1 or (buffer[start] >= 128 and _characters(buffer, start, position) == 1)
         )
-        if not single_letter and not _is_stopword(buffer, start, position, stop_table, stop_words, stop_offsets):
+        if not single_letter and not _listed(buffer, start, position, stop_table, stop_words, stop_offsets):
             term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
             terms += 1
     return count, terms, line_end + 1
@@ -515,6 +515,42 @@ def shared_count(a: np.ndarray, b: np.ndarray) -> int:
     return _shared(a, 0, a.shape[0], b, 0, b.shape[0])
 
 
+@njit(cache=True, inline="always")
+def _is_letter(byte: int) -> bool:
+    return (65 <= byte <= 90) or (97 <= byte <= 122)
+
+
+@njit(cache=True, nogil=True)
+def figure_starts(buffer: np.ndarray, table: np.ndarray, words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Where a date or a number can start in lower-cased ASCII text (facts._starts), sorted and distinct:
+    each run of digits, a dollar sign and the two places before it, and each run of letters that is one
+    of the words of the lookup table (lookup_table: months, weekdays, number words)."""
+    size = buffer.shape[0]
+    found = np.empty(3 * size, dtype=np.int64)
+    count, position = 0, 0
+    while position < size:
+        byte = buffer[position]
+        if 48 <= byte <= 57:
+            found[count] = position
+            count += 1
+            while position < size and 48 <= buffer[position] <= 57:
+                position += 1
+        elif _is_letter(byte):
+            start = position
+            while position < size and _is_letter(buffer[position]):
+                position += 1
+            if _listed(buffer, start, position, table, words, offsets):
+                found[count] = start
+                count += 1
+        else:
+            if byte == 36:  # $, and US$ or A$ before it
+                for place in range(max(0, position - 2), position + 1):
+                    found[count] = place
+                    count += 1
+            position += 1
+    return np.unique(found[:count])
+
+
 def prepare_compiler() -> None:
     """Set numba up in this process: its first compiled call, even one loaded from the cache, builds the
     compiler's context (a quarter of a second). Processes forked afterwards inherit it; each stage's
@@ -592,7 +628,7 @@ def dice_matrix(values_a: np.ndarray, offsets_a: np.ndarray, values_b: np.ndarra
 
 
 def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """An open-addressing table of ASCII `words` for _is_stopword: (slots, concatenated bytes, offsets)."""
+    """An open-addressing table of ASCII `words` for _listed: (slots, concatenated bytes, offsets)."""
     encoded = sorted(word.encode("ascii") for word in words)
     slots = np.full(1 << max(4, (4 * len(encoded)).bit_length()), -1, dtype=np.int32)
     for index, word in enumerate(encoded):
