@@ -127,9 +127,8 @@ def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.n
     documents: list[int] = []
     keys: list[int] = []
     words: list[int] = []
-    store = _current().store
-    for index in range(*bounds):
-        text_keys, text_words = paragraph_keys(store.text(index))
+    for index, text in zip(range(*bounds), _current().store.texts_between(*bounds), strict=True):
+        text_keys, text_words = paragraph_keys(text)
         documents += [index] * len(text_keys)
         keys += text_keys
         words += text_words
@@ -138,7 +137,7 @@ def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures]:
     run = _current()
-    batch = signatures([run.store.text(i) for i in range(*bounds)], run.chrome)
+    batch = signatures(run.store.texts_between(*bounds), run.chrome)
     return band_keys(batch.copy, COPY_BANDING), replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
 
 

@@ -59,6 +59,23 @@ class Spool:
             self.flush()
         return os.pread(self._handle, self._sizes[index], self._offsets[index])
 
+    def records(self, start: int, end: int) -> list[bytes]:
+        """Records start..end-1 (consecutive records lie end to end): one read for all of them, where a
+        system call per record cost a stage over a large run a second."""
+        assert self._handle is not None, "the spool is closed"
+        if start >= end:
+            return []
+        base, stop = self._offsets[start], self._offsets[end - 1] + self._sizes[end - 1]
+        if stop > self._written:
+            self.flush()
+        data = os.pread(self._handle, stop - base, base)
+        assert len(data) == stop - base, "the spool file is shorter than its records"
+        view = memoryview(data)
+        return [bytes(view[offset - base : offset - base + size]) for offset, size in self._spans(start, end)]
+
+    def _spans(self, start: int, end: int) -> Iterator[tuple[int, int]]:
+        return zip(self._offsets[start:end], self._sizes[start:end], strict=True)
+
     def __len__(self) -> int:
         return len(self._sizes)
 
@@ -127,6 +144,13 @@ class DocumentStore(Sequence[Document]):
             return self._texts[index]
         assert self._spool is not None
         return self._spool[index].decode("utf-8", errors="surrogatepass")
+
+    def texts_between(self, start: int, end: int) -> list[str]:
+        """The texts of documents start..end-1, read from the spool at once."""
+        if self._texts is not None:
+            return self._texts[start:end]
+        assert self._spool is not None
+        return [record.decode("utf-8", errors="surrogatepass") for record in self._spool.records(start, end)]
 
     def entry(self, index: int) -> Document:
         """The document with its text left out (""): its id, date, title and url, read from memory."""

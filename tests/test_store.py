@@ -35,6 +35,9 @@ def test_a_spooled_store_gives_back_every_document() -> None:
     for store in (held, spooled):
         assert list(store) == DOCUMENTS
         assert [store.text(i) for i in range(len(store))] == [d.text for d in DOCUMENTS]
+        for start in range(len(store) + 1):
+            for end in range(start, len(store) + 1):
+                assert store.texts_between(start, end) == [d.text for d in DOCUMENTS[start:end]]
         assert [store.entry(i) for i in range(len(store))] == [
             Document(d.id, "", d.date, d.title, d.url) for d in DOCUMENTS
         ]
@@ -75,8 +78,10 @@ def test_spool_writes_blocks_and_reads_back_what_is_not_written_yet(monkeypatch:
         for n, record in enumerate(records):
             spool.append(record)
             assert spool[n] == record  # the newest record, maybe still in memory
+            assert spool.records(max(0, n - 2), n + 1) == records[max(0, n - 2) : n + 1]
             assert spool[n // 2] == records[n // 2]
         assert [spool[n] for n in range(len(records))] == records
+        assert spool.records(3, 30) == records[3:30] and spool.records(5, 5) == []
         assert os.fstat(spool._handle).st_size == sum(map(len, records))  # type: ignore[arg-type]
     finally:
         spool.close()
