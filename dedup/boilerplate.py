@@ -7,8 +7,9 @@ articles carrying it are otherwise unique, or when it is so short (a few words) 
 
 Paragraphs are compared by a 64-bit key (case and spacing folded), and the corpus-wide counting runs as
 numpy sorts over (document, key) arrays, so a million articles' paragraphs fit in a few hundred MB.
-The key is Python's string hash, a tenth of BLAKE2b's cost on the hot path of three stages. It is seeded
-per interpreter: keys are compared only within the run (and the workers it forks) and never stored.
+The key is a 64-bit hash of the fold's UTF-8 bytes (hashing.fold_key), so that compiled code splits,
+folds and keys ASCII articles' paragraphs in one pass over their bytes (hashing.ascii_paragraphs), and
+Python gives any other article's paragraphs the same keys.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .hashing import ascii_paragraphs, fold_key
 from .text import clean, paragraphs
 
 MIN_DOCUMENTS = 5  # a paragraph seen in fewer documents than this is never chrome (a quote reused by a few is not)
@@ -36,7 +38,7 @@ def fold(paragraph: str) -> str:
 
 def folded_key(folded: str) -> int:
     """`paragraph_key` of a paragraph `fold`ed already."""
-    return hash(folded)
+    return int(fold_key(np.frombuffer(folded.encode("utf-8", errors="surrogatepass"), dtype=np.uint8)))
 
 
 def paragraph_keys(text: str) -> tuple[list[int], list[int]]:
@@ -47,6 +49,31 @@ def paragraph_keys(text: str) -> tuple[list[int], list[int]]:
         keys.append(folded_key(" ".join(block_words)))
         counts.append(len(block_words))
     return keys, counts
+
+
+def paragraph_keys_of_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every paragraph of `texts` as (text, key, words) arrays, in order: what paragraph_keys gives
+    for each text, the ASCII texts' (most news) split, folded and keyed in compiled code."""
+    cleaned = [clean(text) for text in texts]
+    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
+    buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
+    ascii_texts, _, _, ascii_keys, ascii_words = ascii_paragraphs(buffer, offsets)
+    parts = [(np.asarray(plain, dtype=np.int64)[ascii_texts], ascii_keys, ascii_words)]
+    for i, text in enumerate(cleaned):
+        if not text.isascii():
+            keys, counts = paragraph_keys(text)
+            parts.append((np.full(len(keys), i, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(counts)))
+    order = np.argsort(np.concatenate([part[0] for part in parts]), kind="stable")
+    return tuple(np.concatenate([part[k] for part in parts]).astype(np.int64)[order] for k in range(3))  # type: ignore[return-value]
+
+
+def ascii_buffer(cleaned: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Cleaned ASCII texts as the compiled paragraph code reads them: their bytes end to end, line breaks
+    made "\n" as text.paragraphs makes them, and where each text begins (and the last ends)."""
+    encoded = [text.replace("\r\n", "\n").replace("\r", "\n").encode("ascii") for text in cleaned]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(text) for text in encoded], out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
 def find_boilerplate(documents: np.ndarray, keys: np.ndarray, word_counts: np.ndarray) -> frozenset[int]:
@@ -82,14 +109,4 @@ def find_boilerplate(documents: np.ndarray, keys: np.ndarray, word_counts: np.nd
 
 def chrome_of_texts(texts: Sequence[str]) -> frozenset[int]:
     """find_boilerplate over plain texts (a convenience for small runs and tests)."""
-    documents: list[int] = []
-    keys: list[int] = []
-    words: list[int] = []
-    for index, text in enumerate(texts):
-        text_keys, text_words = paragraph_keys(text)
-        documents += [index] * len(text_keys)
-        keys += text_keys
-        words += text_words
-    return find_boilerplate(
-        np.array(documents, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(words, dtype=np.int64)
-    )
+    return find_boilerplate(*paragraph_keys_of_texts(texts))

@@ -24,14 +24,17 @@ from functools import cached_property, lru_cache
 import numpy as np
 from datasketch import LeanMinHash, MinHash
 
+from .boilerplate import ascii_buffer
 from .content import SHINGLE_SIZE, Content, own_paragraphs
 from .hashing import (
+    ascii_paragraphs,
     fingerprints_of_ascii_texts,
+    folded_texts,
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
 )
-from .text import compiled_form, content_words, shingles, stopword_table, words
+from .text import clean, compiled_form, content_words, shingles, stopword_table, words
 
 COPY_PERM = 128
 REWRITE_PERM = 384
@@ -148,9 +151,10 @@ def fingerprint(index: int, content: Content) -> Fingerprint:
     return Fingerprint(index=index, copy=_lean(copy), rewrite=_lean(rewrite))
 
 
-def content_hash(normalized: str) -> int:
-    """64 bits of BLAKE2b: exact copies (after normalisation and chrome) have equal hashes."""
-    return int.from_bytes(hashlib.blake2b(normalized.encode("utf-8"), digest_size=8).digest(), "little")
+def content_hash(normalized: bytes) -> int:
+    """64 bits of BLAKE2b of the normalised text's UTF-8: exact copies (after normalisation and chrome) have
+    equal hashes."""
+    return int.from_bytes(hashlib.blake2b(normalized, digest_size=8).digest(), "little")
 
 
 def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -162,30 +166,46 @@ def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Signatures:
-    """Copy signature rows, exact hashes, word counts and term sets of raw texts. Texts are tokenised in
-    compiled code (text.compiled_form); the few that it cannot take through text.words and
-    text.content_words, to the same values."""
-    normalized = [own_paragraphs(text, chrome)[1] for text in texts]
-    compiled = [compiled_form(text) for text in normalized]
-    plain = [i for i, form in enumerate(compiled) if form is not None]
-    forms = [form for form in compiled if form is not None]
+    """Copy signature rows, exact hashes, word counts and term sets of raw texts. ASCII texts are split
+    into paragraphs, stripped of chrome, normalised and tokenised in compiled code; the others are
+    normalised by content.own_paragraphs and tokenised in compiled code too (text.compiled_form), but for
+    the few it cannot take, which go through text.words and text.content_words: the same values."""
+    cleaned = [clean(text) for text in texts]
+    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
+    buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
+    owners, starts, ends, keys, _ = ascii_paragraphs(buffer, offsets)
+    if chrome:
+        own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
+        owners, starts, ends = owners[own], starts[own], ends[own]
+    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(plain))
+    normalized: list[bytes] = [b""] * len(texts)
+    for row, i in enumerate(plain):
+        normalized[i] = folded[folded_starts[row] : folded_ends[row]].tobytes()
+    rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
+    rest_normalized = {i: own_paragraphs(texts[i], chrome)[1] for i in rest}
+    forms = {i: compiled_form(text) for i, text in rest_normalized.items()}
+    compiled = [i for i in rest if forms[i] is not None]
+
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
     word_counts = np.zeros(len(texts), dtype=np.int64)
     term_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     bigram_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
-    if plain:
-        buffer = np.frombuffer("\n".join(forms).encode("utf-8"), dtype=np.uint8)
+    unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)
+    for indices, batch in ((plain, folded), (compiled, unicode_buffer)):
+        if not indices:
+            continue
         copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
-            buffer, len(plain), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
+            batch, len(indices), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
         )
-        copies[plain], word_counts[plain] = copy_rows, counts
-        for row, i in enumerate(plain):
+        copies[indices], word_counts[indices] = copy_rows, counts
+        for row, i in enumerate(indices):
             term_sets[i] = term_values[term_offsets[row] : term_offsets[row + 1]]
             bigram_sets[i] = bigram_values[bigram_offsets[row] : bigram_offsets[row + 1]]
-    for i, text in enumerate(normalized):
-        if compiled[i] is not None:
+    for i in rest:
+        normalized[i] = rest_normalized[i].encode("utf-8", errors="surrogatepass")
+        if forms[i] is not None:
             continue
-        text_words = words(text)
+        text_words = words(rest_normalized[i])
         (copies[i],) = _signature_rows([text_words], SHINGLE_SIZE, COPY_PERM)
         word_counts[i] = len(text_words)
         term_sets[i], bigram_sets[i] = term_hashes(content_words(text_words))

@@ -551,6 +551,154 @@ def figure_starts(buffer: np.ndarray, table: np.ndarray, words: np.ndarray, offs
     return np.unique(found[:count])
 
 
+# Paragraphs of cleaned ASCII text, as text.paragraphs splits them (after its "\r\n" and "\r" become "\n",
+# which the caller does): blocks between breaks (a line break, spaces or tabs, then line breaks), stripped,
+# empty ones dropped; a text of one block with several lines, four in five of them ending at a stop or a
+# quote, is a paragraph per line. A paragraph's chrome key (boilerplate.paragraph_key) is the 64-bit hash
+# of its fold (words lower-cased, one space between), taken as the bytes are read.
+
+
+@njit(cache=True, inline="always")
+def _is_space(byte: int) -> bool:
+    """What str.split and str.strip take for whitespace in ASCII: \t \n \v \f \r, \x1c-\x1f, space."""
+    return (9 <= byte <= 13) or (28 <= byte <= 32)
+
+
+@njit(cache=True, inline="always")
+def _folded_hash_and_words(buffer: np.ndarray, start: int, end: int) -> tuple[np.int64, int]:
+    """fold_key of buffer[start:end] folded, and its words, without writing the fold out."""
+    value = _FNV_OFFSET
+    words = 0
+    position = start
+    while position < end:
+        if _is_space(buffer[position]):
+            position += 1
+            continue
+        if words:
+            value = (value ^ np.uint64(_SPACE)) * _FNV_PRIME
+        words += 1
+        while position < end and not _is_space(buffer[position]):
+            byte = buffer[position]
+            if 65 <= byte <= 90:
+                byte += 32
+            value = (value ^ np.uint64(byte)) * _FNV_PRIME
+            position += 1
+    return np.int64(_fmix64(value)), words
+
+
+@njit(cache=True, nogil=True)
+def fold_key(folded: np.ndarray) -> np.int64:
+    """The chrome key of a folded paragraph's UTF-8 bytes: FNV-1a, then MurmurHash3's 64-bit finaliser."""
+    value = _FNV_OFFSET
+    for byte in folded:
+        value = (value ^ np.uint64(byte)) * _FNV_PRIME
+    return np.int64(_fmix64(value))
+
+
+@njit(cache=True, inline="always")
+def _stripped(buffer: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    while start < end and _is_space(buffer[start]):
+        start += 1
+    while end > start and _is_space(buffer[end - 1]):
+        end -= 1
+    return start, end
+
+
+@njit(cache=True, nogil=True)
+def ascii_paragraphs(
+    buffer: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The paragraphs of texts (text i is buffer[offsets[i]:offsets[i + 1]]), in order: each one's text,
+    span (start, end), chrome key and words."""
+    capacity = buffer.shape[0] + offsets.shape[0]
+    texts = np.empty(capacity, dtype=np.int64)
+    starts = np.empty(capacity, dtype=np.int64)
+    ends = np.empty(capacity, dtype=np.int64)
+    line_starts = np.empty(capacity, dtype=np.int64)
+    line_ends = np.empty(capacity, dtype=np.int64)
+    count = 0
+    for text in range(offsets.shape[0] - 1):
+        first = count
+        block_start, position, end = offsets[text], offsets[text], offsets[text + 1]
+        while position <= end:
+            at_break = position == end
+            after = position + 1
+            if not at_break and buffer[position] == _NEWLINE:
+                after = position + 1
+                while after < end and (buffer[after] == _SPACE or buffer[after] == 9):
+                    after += 1
+                if after < end and buffer[after] == _NEWLINE:
+                    while after < end and buffer[after] == _NEWLINE:
+                        after += 1
+                    at_break = True
+            if at_break:
+                block, block_end = _stripped(buffer, block_start, position)
+                if block < block_end:
+                    texts[count], starts[count], ends[count] = text, block, block_end
+                    count += 1
+                block_start = after
+                position = after if position < end else end + 1
+            else:
+                position += 1
+        if count - first == 1:  # one block: a paragraph per line, when most lines end at a stop or quote
+            lines, stops = 0, 0
+            line_start = starts[first]
+            for position in range(starts[first], ends[first] + 1):
+                if position == ends[first] or buffer[position] == _NEWLINE:
+                    line, line_end = _stripped(buffer, line_start, position)
+                    if line < line_end:
+                        line_starts[lines], line_ends[lines] = line, line_end
+                        lines += 1
+                        last = buffer[line_end - 1]
+                        stops += last == 46 or last == 33 or last == 63 or last == 34 or last == 39  # . ! ? " '
+                    line_start = position + 1
+            if lines > 1 and stops >= 0.8 * lines:
+                count = first
+                for line in range(lines):
+                    texts[count], starts[count], ends[count] = text, line_starts[line], line_ends[line]
+                    count += 1
+    keys = np.empty(count, dtype=np.int64)
+    words = np.empty(count, dtype=np.int64)
+    for paragraph in range(count):
+        keys[paragraph], words[paragraph] = _folded_hash_and_words(buffer, starts[paragraph], ends[paragraph])
+    return texts[:count].copy(), starts[:count].copy(), ends[:count].copy(), keys, words
+
+
+@njit(cache=True, nogil=True)
+def folded_texts(
+    buffer: np.ndarray, texts: np.ndarray, starts: np.ndarray, ends: np.ndarray, count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`count` texts made of the paragraphs given (text texts[k] owns buffer[starts[k]:ends[k]], in order),
+    each paragraph folded (lower case, one space between words) and one space between paragraphs: the
+    texts one per line, and the span of each."""
+    out = np.empty(buffer.shape[0] + count, dtype=np.uint8)
+    text_starts = np.zeros(count, dtype=np.int64)
+    text_ends = np.zeros(count, dtype=np.int64)
+    used, paragraph = 0, 0
+    for text in range(count):
+        if text:
+            out[used] = _NEWLINE
+            used += 1
+        text_starts[text] = used
+        while paragraph < texts.shape[0] and texts[paragraph] == text:
+            position, end = starts[paragraph], ends[paragraph]
+            while position < end:
+                if _is_space(buffer[position]):
+                    position += 1
+                    continue
+                if used > text_starts[text]:
+                    out[used] = _SPACE
+                    used += 1
+                while position < end and not _is_space(buffer[position]):
+                    byte = buffer[position]
+                    out[used] = byte + 32 if 65 <= byte <= 90 else byte
+                    used += 1
+                    position += 1
+            paragraph += 1
+        text_ends[text] = used
+    return out[:used].copy(), text_starts, text_ends
+
+
 def prepare_compiler() -> None:
     """Set numba up in this process: its first compiled call, even one loaded from the cache, builds the
     compiler's context (a quarter of a second). Processes forked afterwards inherit it; each stage's

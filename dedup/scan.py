@@ -22,7 +22,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from .boilerplate import find_boilerplate, paragraph_keys
+from .boilerplate import find_boilerplate, paragraph_keys_of_texts
 from .candidates import (
     COPY_BANDING,
     EXACT,
@@ -124,15 +124,8 @@ def _evidence_chunk(indices: np.ndarray) -> list[bytes]:
 
 
 def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    documents: list[int] = []
-    keys: list[int] = []
-    words: list[int] = []
-    for index, text in zip(range(*bounds), _current().store.texts_between(*bounds), strict=True):
-        text_keys, text_words = paragraph_keys(text)
-        documents += [index] * len(text_keys)
-        keys += text_keys
-        words += text_words
-    return np.array(documents, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(words, dtype=np.int64)
+    documents, keys, words = paragraph_keys_of_texts(_current().store.texts_between(*bounds))
+    return documents + bounds[0], keys, words
 
 
 def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures]:

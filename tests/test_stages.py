@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import random
 import zlib
 from collections.abc import Sequence
 
@@ -11,17 +12,26 @@ import pytest
 from datasketch import MinHash
 from rapidfuzz.distance import Indel
 
-from dedup.boilerplate import chrome_of_texts, paragraph_key, paragraph_keys
+from dedup.boilerplate import chrome_of_texts, paragraph_key, paragraph_keys, paragraph_keys_of_texts
 from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
 from dedup.content import extract_content, own_paragraphs
 from dedup.document import Document
 from dedup.evidence import Evidence
 from dedup.facts import agreement, figures
-from dedup.fingerprint import HashSets, common_terms, rewrite_signatures, signature, signatures, term_hashes
+from dedup.fingerprint import (
+    HashSets,
+    common_terms,
+    content_hash,
+    rewrite_signatures,
+    signature,
+    signatures,
+    term_hashes,
+)
 from dedup.hashing import shared_count
 from dedup.scan import ScanOptions, scan
 from dedup.text import clean, normalize, paragraphs, shingles, windows
+from dedup.text import words as words_of
 from dedup.verify import (
     SCREEN_MARGIN,
     SCREEN_MIN_TERMS,
@@ -70,6 +80,31 @@ def test_own_paragraphs_leave_out_chrome_and_normalise_each_paragraph(non_ascii:
     keys, counts = paragraph_keys(text)
     assert keys == [paragraph_key(p) for p in paragraphs(clean(text))]
     assert counts == [len(p.split()) for p in paragraphs(clean(text))]
+
+
+def test_compiled_paragraphs_keys_and_folds_are_the_definitions() -> None:
+    """ASCII articles are split into paragraphs, keyed and folded in compiled code (hashing.ascii_paragraphs,
+    folded_texts): every rule of text.paragraphs (breaks, stripping, one paragraph per line), boilerplate's
+    key and word count, and own_paragraphs' normalised text must come out as the Python definitions give."""
+    rng = random.Random(7)
+    pieces = [
+        *("a", "B", "word", "End.", "Stop!", "Q?", '"q"', "'x'", "x.\n", "Y.\n", "z\n", " ", "  ", "\t"),
+        *("\n", "\n\n", " \n \n", "\n\t\n\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "`", "é"),
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
+    texts += [f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)] + [WIRE, ORIGINAL.read_text()]
+    documents, keys, words = paragraph_keys_of_texts(texts)
+    expected = [
+        (i, key, count) for i, text in enumerate(texts) for key, count in zip(*paragraph_keys(text), strict=True)
+    ]
+    assert list(zip(documents.tolist(), keys.tolist(), words.tolist(), strict=True)) == expected
+    assert [paragraph_key(p) for p in paragraphs(clean(WIRE))] == paragraph_keys(WIRE)[0]
+    chrome = chrome_of_texts(texts)
+    assert chrome  # the CHROME paragraphs recur across the stories
+    batch = signatures(texts, chrome)
+    normalized = [own_paragraphs(text, chrome)[1] for text in texts]
+    assert batch.exact.tolist() == [content_hash(text.encode("utf-8")) for text in normalized]
+    assert batch.words.tolist() == [len(words_of(text)) for text in normalized]
 
 
 def test_signature_is_a_datasketch_minhash_of_the_same_tokens() -> None:
