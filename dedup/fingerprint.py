@@ -223,9 +223,24 @@ def common_terms(terms: HashSets) -> np.ndarray:
     times as many pairs as the run has term occurrences: linear in the run. A share of the run lets d grow
     with it, and at a million news articles (d up to 20,000) banding found thirty times the chance pairs
     of 100,000 (`make bench`), nearly all of them same-topic articles that the screen then ruled out."""
+    return common_terms_of_counts([term_counts(terms)], len(terms))
+
+
+def term_counts(terms: HashSets) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct terms of some documents (sorted) and how many of them hold each: what common_terms
+    counts, taken per batch of documents where the batches are made (a fraction of the values to sort)."""
     values, counts = np.unique(terms.values, return_counts=True)
-    limit = min(max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * len(terms)), COMMON_MAX_DOCUMENTS)
-    return values[counts > limit]
+    return values, counts
+
+
+def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], documents: int) -> np.ndarray:
+    """common_terms of a run of `documents`, from the term_counts of its batches."""
+    values = np.concatenate([np.empty(0, dtype=np.uint32), *(part[0] for part in parts)])
+    counts = np.concatenate([np.empty(0, dtype=np.int64), *(part[1] for part in parts)])
+    distinct, owner = np.unique(values, return_inverse=True)
+    totals = np.bincount(owner, weights=counts, minlength=distinct.size)
+    limit = min(max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * documents), COMMON_MAX_DOCUMENTS)
+    return distinct[totals > limit]
 
 
 def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -36,7 +36,15 @@ from .candidates import (
 from .cluster import Cluster, build_clusters, keep_order
 from .document import Document
 from .evidence import Evidence
-from .fingerprint import MIN_DISTINCTIVE_TERMS, HashSets, Signatures, common_terms, rewrite_signatures, signatures
+from .fingerprint import (
+    MIN_DISTINCTIVE_TERMS,
+    HashSets,
+    Signatures,
+    common_terms_of_counts,
+    rewrite_signatures,
+    signatures,
+    term_counts,
+)
 from .hashing import prepare_compiler
 from .parallel import ordered_map
 from .stats import peak_rss_mb
@@ -128,10 +136,13 @@ def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.n
     return documents + bounds[0], keys, words
 
 
-def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures]:
+def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures, tuple[np.ndarray, np.ndarray]]:
+    """Copy band keys, the signatures less their copy rows, and the chunk's term counts (the run's
+    common terms are counted from these: sorting them all in this process took seconds at a million)."""
     run = _current()
     batch = signatures(run.store.texts_between(*bounds), run.chrome)
-    return band_keys(batch.copy, COPY_BANDING), replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
+    copy_keys = band_keys(batch.copy, COPY_BANDING)
+    return copy_keys, replace(batch, copy=np.empty((0, 0), dtype=np.uint32)), term_counts(batch.terms)
 
 
 def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -323,12 +334,13 @@ def scan(
         started = time.perf_counter()
         _run = _Run(store, chrome, options.policy)
         parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
-        copy_keys = np.concatenate([keys for keys, _ in parts])
-        exact = np.concatenate([batch.exact for _, batch in parts])
-        terms = HashSets.join([batch.terms for _, batch in parts])
-        bigrams = HashSets.join([batch.bigrams for _, batch in parts])
+        copy_keys = np.concatenate([keys for keys, _, _ in parts])
+        exact = np.concatenate([batch.exact for _, batch, _ in parts])
+        terms = HashSets.join([batch.terms for _, batch, _ in parts])
+        bigrams = HashSets.join([batch.bigrams for _, batch, _ in parts])
+        common = common_terms_of_counts([counts for _, _, counts in parts], n)
         del parts
-        _run = _Run(store, chrome, options.policy, terms, common_terms(terms))
+        _run = _Run(store, chrome, options.policy, terms, common)
         parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
         rewrite_keys = np.concatenate([keys for keys, _ in parts])
         distinctive = np.concatenate([counts for _, counts in parts])
