@@ -20,9 +20,9 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from .boilerplate import ascii_buffer
 from .content import SHINGLE_SIZE, Content, own_paragraphs
@@ -35,6 +35,9 @@ from .hashing import (
     signatures_of_hash_sets,
 )
 from .text import clean, compiled_form, content_words, shingles, stopword_table, words
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 COPY_PERM = 128
 REWRITE_PERM = 384
@@ -120,11 +123,19 @@ class Signatures:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
-    return a.astype(np.uint32), b.astype(np.uint32)
+    """The affine permutations of datasketch's `MinHash(num_perm, seed=seed, scheme="affine32")`, drawn as
+    it draws them (an odd multiplier and an offset per permutation from numpy's RandomState(seed)):
+    importing datasketch took a third of a second of every run's start, and a scan needs no more of it
+    than these two arrays. tests/test_fingerprint.py holds them to datasketch's own."""
+    generator = np.random.RandomState(seed)
+    a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _lean(values: np.ndarray, seed: int = SEED) -> LeanMinHash:
+    from datasketch import LeanMinHash  # for library callers only: a scan never makes one
+
     return LeanMinHash(seed=seed, hashvalues=values, scheme=SCHEME)
 
 

@@ -19,6 +19,7 @@ from dedup.fingerprint import (
     SEED,
     Fingerprint,
     HashSets,
+    _permutations,
     common_terms,
     fingerprint,
     rewrite_signatures,
@@ -50,6 +51,14 @@ def datasketch_minhash(tokens: list[str], num_perm: int = COPY_PERM) -> LeanMinH
 @pytest.mark.parametrize("tokens", [["alpha beta gamma", "delta", "é ü ß"], [], ["one"], ["x"] * 3 + ["y"]])
 def test_signature_is_datasketch_affine32_minhash_with_crc32(tokens: list[str]) -> None:
     assert signature(tokens) == datasketch_minhash(tokens)
+
+
+@pytest.mark.parametrize(("num_perm", "seed"), [(COPY_PERM, SEED), (REWRITE_PERM, SEED), (7, 42)])
+def test_permutations_are_datasketchs(num_perm: int, seed: int) -> None:
+    a, b = MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
+    ours = _permutations(num_perm, seed)
+    assert ours[0].dtype == ours[1].dtype == np.uint32
+    assert ours[0].tolist() == a.tolist() and ours[1].tolist() == b.tolist()
 
 
 def test_fingerprint_channels_are_shingles_and_terms() -> None:
