@@ -5,6 +5,7 @@ Reading never raises for bad input: each problem is handed to `on_problem` and t
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
@@ -129,12 +130,14 @@ def text_document(doc_id: str, text: str) -> Document:
 
 
 def decode(data: bytes, where: str, on_problem: ProblemSink) -> str | None:
-    """UTF-8, else the charset charset-normalizer detects, else cp1252; None (reported) for binary data."""
+    """UTF-8 (a byte-order mark dropped), else the charset charset-normalizer detects, else cp1252; None
+    (reported) for binary data."""
     if b"\x00" in data[:_BINARY_SNIFF]:
         on_problem(Problem(where, "binary content, not text"))
         return None
     try:
-        return data.decode("utf-8-sig")
+        # The utf-8-sig codec decodes in Python: a tenth of reading a JSON Lines file went there.
+        return data[3:].decode() if data.startswith(codecs.BOM_UTF8) else data.decode()
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes  # only needed for the rare non-UTF-8 file

@@ -82,6 +82,14 @@ def test_invalid_utf8_falls_back_and_says_so(tmp_path: Path) -> None:
     assert "not valid UTF-8" in problems[0].what and problems[0].where == str(path)
 
 
+def test_a_byte_order_mark_is_dropped_from_files_and_lines(tmp_path: Path) -> None:
+    (tmp_path / "marked.txt").write_bytes("\ufeffdate 2024-01-02\nBonjour.".encode())
+    (tmp_path / "marked.jsonl").write_bytes("\ufeff".encode() + json.dumps({"id": "x", "text": "Hé."}).encode())
+    documents, problems = read(tmp_path)
+    assert not problems
+    assert [(d.text, d.date) for d in documents] == [("Hé.", None), ("Bonjour.", "2024-01-02")]
+
+
 def test_duplicate_ids_are_renamed_and_reported(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text('{"id": "x", "text": "one"}\n{"id": "x", "text": "two"}\n')
     documents, problems = read(tmp_path)
