@@ -40,6 +40,59 @@ def _crc32_table() -> np.ndarray:
 _CRC32 = _crc32_table()
 
 
+# CRC-32 is linear: with the register r, feeding message M gives A^|M|(r) xor F(M), where F(M) is M fed
+# into a zero register and A^n feeds n zero bytes. So a window of words is the CRC of its words, each fed
+# once, joined by shifting: F(X + Y) = A^|Y|(F(X)) xor F(Y). _SHIFTS[n - 1] applies A^n to a register a
+# byte at a time (four look-ups); a shingle of five words costs four joins instead of feeding its thirty
+# bytes again, one dependent look-up each.
+_SHIFT_BYTES = 64
+
+
+def _shift_tables() -> np.ndarray:
+    tables = np.zeros((_SHIFT_BYTES, 4, 256), dtype=np.uint32)
+    registers = (np.arange(256, dtype=np.uint32)[None, :] << (np.arange(4, dtype=np.uint32)[:, None] * 8)).astype(
+        np.uint32
+    )
+    for shift in range(_SHIFT_BYTES):
+        registers = _CRC32[registers & np.uint32(0xFF)] ^ (registers >> np.uint32(8))  # one zero byte more
+        tables[shift] = registers
+    return tables
+
+
+_SHIFTS = _shift_tables()
+
+
+@njit(cache=True, inline="always")
+def _shifted(register: np.uint32, count: int) -> np.uint32:
+    """A^count(register): `count` zero bytes fed into the register."""
+    while count > 0:
+        step = min(count, _SHIFT_BYTES)
+        table = _SHIFTS[step - 1]
+        register = (
+            table[0, register & np.uint32(0xFF)]
+            ^ table[1, (register >> np.uint32(8)) & np.uint32(0xFF)]
+            ^ table[2, (register >> np.uint32(16)) & np.uint32(0xFF)]
+            ^ table[3, register >> np.uint32(24)]
+        )
+        count -= step
+    return register
+
+
+@njit(cache=True, inline="always")
+def _fed(buffer: np.ndarray, start: int, end: int) -> np.uint32:
+    """F(buffer[start:end]): the bytes fed into a zero register."""
+    value = np.uint32(0)
+    for i in range(start, end):
+        value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+    return value
+
+
+@njit(cache=True, inline="always")
+def _finished(fed: np.uint32, length: int) -> np.uint32:
+    """zlib's CRC-32 of a message of `length` bytes whose F is `fed` (the register starts all ones)."""
+    return _shifted(np.uint32(0xFFFFFFFF), length) ^ fed ^ np.uint32(0xFFFFFFFF)
+
+
 @njit(cache=True, inline="always")
 def _crc32(buffer: np.ndarray, start: int, end: int) -> np.uint32:
     value = np.uint32(0xFFFFFFFF)
@@ -209,13 +262,6 @@ def _term_end(buffer: np.ndarray, start: int, end: int) -> int:
 
 
 @njit(cache=True, inline="always")
-def _crc32_continue(value: np.uint32, buffer: np.ndarray, start: int, end: int) -> np.uint32:
-    for i in range(start, end):
-        value = _CRC32[(value ^ buffer[i]) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
-    return value
-
-
-@njit(cache=True, inline="always")
 def _store_unique(values: np.ndarray, out: np.ndarray, used: int) -> int:
     """Append the distinct `values`, sorted, to `out` from position `used`; the new end. `out` may be
     `values` itself: they are sorted into a copy first."""
@@ -297,6 +343,9 @@ def fingerprints_of_ascii_texts(
     term_offsets = np.zeros(documents + 1, dtype=np.int64)
     bigram_offsets = np.zeros(documents + 1, dtype=np.int64)
     scratch = np.empty(capacity, dtype=np.uint32)
+    fed = np.empty(capacity, dtype=np.uint32)  # each word's (then each term's) bytes fed into a zero register
+    spaced = np.empty(capacity, dtype=np.uint32)  # each word's with a space before it
+    space = _CRC32[_SPACE]  # F(" ")
     terms_used, bigrams_used = 0, 0
     position = 0
     for document in range(documents):
@@ -304,25 +353,31 @@ def fingerprints_of_ascii_texts(
             buffer, position, starts, ends, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
         )
         word_counts[document] = count
+        # Each word fed once; "word" joined to the window before it as " word" (see _SHIFTS).
+        for word in range(count):
+            fed[word] = _fed(buffer, starts[word], ends[word])
+            spaced[word] = _shifted(space, ends[word] - starts[word]) ^ fed[word]
         for window in range(_window_count(count, shingle)):
             last = min(window + shingle, count) - 1
-            value = np.uint32(0xFFFFFFFF)
-            for word in range(window, last + 1):
-                if word > window:
-                    value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
-                value = _crc32_continue(value, buffer, starts[word], ends[word])
-            _permute_min(value ^ np.uint32(0xFFFFFFFF), copy_a, copy_b, copies[document])
+            value, length = fed[window], ends[window] - starts[window]
+            for word in range(window + 1, last + 1):
+                value = _shifted(value, ends[word] - starts[word] + 1) ^ spaced[word]
+                length += ends[word] - starts[word] + 1
+            crc = _finished(value, length)
+            _permute_min(crc, copy_a, copy_b, copies[document])
         for term in range(terms):
-            scratch[term] = _crc32(buffer, term_starts[term], term_ends[term])
+            fed[term] = _fed(buffer, term_starts[term], term_ends[term])
+            scratch[term] = _finished(fed[term], term_ends[term] - term_starts[term])
         terms_used = _store_unique(scratch[:terms], term_values, terms_used)
         term_offsets[document + 1] = terms_used
         pairs = terms - 1 if terms > 1 else terms  # one term alone is its own "bigram", as text.shingles
         for pair in range(pairs):
-            value = _crc32_continue(np.uint32(0xFFFFFFFF), buffer, term_starts[pair], term_ends[pair])
             if terms > 1:
-                value = _CRC32[(value ^ np.uint32(_SPACE)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
-                value = _crc32_continue(value, buffer, term_starts[pair + 1], term_ends[pair + 1])
-            scratch[pair] = value ^ np.uint32(0xFFFFFFFF)
+                second = term_ends[pair + 1] - term_starts[pair + 1]
+                value = _shifted(fed[pair], second + 1) ^ _shifted(space, second) ^ fed[pair + 1]
+                scratch[pair] = _finished(value, term_ends[pair] - term_starts[pair] + 1 + second)
+            else:
+                scratch[pair] = _finished(fed[pair], term_ends[pair] - term_starts[pair])
         bigrams_used = _store_unique(scratch[:pairs], bigram_values, bigrams_used)
         bigram_offsets[document + 1] = bigrams_used
     return (
