@@ -3,10 +3,14 @@ normalised words, and sentences as sets of content words."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .boilerplate import fold, folded_key
-from .text import clean, content_words, normalize, paragraphs, sentences, words
+import numpy as np
+
+from .boilerplate import ascii_buffer, fold, folded_key
+from .hashing import ascii_paragraphs, ascii_sentences, folded_texts
+from .text import abbreviation_table, clean, content_words, normalize, paragraphs, sentences, words
 
 SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
 
@@ -37,8 +41,40 @@ def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[lis
 
 def sentences_and_normalized(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
     """The sentences of the article's own paragraphs (cleaned, case kept), and own_paragraphs' normalised text."""
-    kept, normalized = own_paragraphs(text, chrome)
-    return [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
+    return sentences_and_normalized_of_texts([text], chrome)[0]
+
+
+def sentences_and_normalized_of_texts(
+    texts: Sequence[str], chrome: frozenset[int] = frozenset()
+) -> list[tuple[list[str], str]]:
+    """sentences_and_normalized of each text. ASCII texts (most news) are split, folded and cut into
+    sentences in compiled code, all of them at once (hashing.ascii_paragraphs, folded_texts,
+    ascii_sentences): the same values, where a compiled call per text cost as much as the work."""
+    cleaned = [clean(text) for text in texts]
+    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
+    results: list[tuple[list[str], str]] = [([], "")] * len(texts)
+    for i, text in enumerate(texts):
+        if not cleaned[i].isascii():
+            kept, normalized = own_paragraphs(text, chrome)
+            results[i] = [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
+    if not plain:
+        return results
+    buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
+    owners, starts, ends, keys, _ = ascii_paragraphs(buffer, offsets)
+    if chrome:
+        own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
+        owners, starts, ends = owners[own], starts[own], ends[own]
+    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(plain))
+    flat, sentence_starts, sentence_ends, paragraphs_of = ascii_sentences(buffer, starts, ends, *abbreviation_table())
+    flat_text, folded_text = flat.tobytes().decode("ascii"), folded.tobytes().decode("ascii")
+    owned: list[list[str]] = [[] for _ in plain]
+    for start, end, owner in zip(
+        sentence_starts.tolist(), sentence_ends.tolist(), owners[paragraphs_of].tolist(), strict=True
+    ):
+        owned[owner].append(flat_text[start:end])
+    for row, i in enumerate(plain):
+        results[i] = owned[row], folded_text[folded_starts[row] : folded_ends[row]]
+    return results
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:

@@ -16,12 +16,12 @@ is compared only within the run (and the forked workers) that made it, and never
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized
+from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized_of_texts
 from .facts import figures
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
 from .text import compiled_form, normalize, stopword_table
@@ -57,7 +57,16 @@ class Evidence:
     def of_text(cls, text: str, chrome: frozenset[int] = frozenset()) -> Evidence:
         """`of(extract_content(text, chrome))`, the same values; an article whose own sentences are ASCII
         (most news) is tokenised in compiled code, with no Python object made per word."""
-        own_sentences, normalized = sentences_and_normalized(text, chrome)
+        return cls.of_texts([text], chrome)[0]
+
+    @classmethod
+    def of_texts(cls, texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> list[Evidence]:
+        """of_text of each text, their paragraphs and sentences found all at once (content's
+        sentences_and_normalized_of_texts)."""
+        return [cls._of_sentences(*parts) for parts in sentences_and_normalized_of_texts(texts, chrome)]
+
+    @classmethod
+    def _of_sentences(cls, own_sentences: list[str], normalized: str) -> Evidence:
         joined = "\n".join(own_sentences)
         # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
         # never change a token.

@@ -659,6 +659,26 @@ def _stripped(buffer: np.ndarray, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+@njit(cache=True, inline="always")
+def _lines_of_one_block(
+    buffer: np.ndarray, start: int, end: int, line_starts: np.ndarray, line_ends: np.ndarray
+) -> int:
+    """A text of one block is a paragraph per line when it has several lines and four in five of them
+    end at a stop or a quote: how many lines (their spans in line_starts and line_ends), or 0 when not."""
+    lines, stops = 0, 0
+    line_start = start
+    for position in range(start, end + 1):
+        if position == end or buffer[position] == _NEWLINE:
+            line, line_end = _stripped(buffer, line_start, position)
+            if line < line_end:
+                line_starts[lines], line_ends[lines] = line, line_end
+                lines += 1
+                last = buffer[line_end - 1]
+                stops += last == 46 or last == 33 or last == 63 or last == 34 or last == 39  # . ! ? " '
+            line_start = position + 1
+    return lines if lines > 1 and stops >= 0.8 * lines else 0
+
+
 @njit(cache=True, nogil=True)
 def ascii_paragraphs(
     buffer: np.ndarray, offsets: np.ndarray
@@ -695,19 +715,9 @@ def ascii_paragraphs(
                 position = after if position < end else end + 1
             else:
                 position += 1
-        if count - first == 1:  # one block: a paragraph per line, when most lines end at a stop or quote
-            lines, stops = 0, 0
-            line_start = starts[first]
-            for position in range(starts[first], ends[first] + 1):
-                if position == ends[first] or buffer[position] == _NEWLINE:
-                    line, line_end = _stripped(buffer, line_start, position)
-                    if line < line_end:
-                        line_starts[lines], line_ends[lines] = line, line_end
-                        lines += 1
-                        last = buffer[line_end - 1]
-                        stops += last == 46 or last == 33 or last == 63 or last == 34 or last == 39  # . ! ? " '
-                    line_start = position + 1
-            if lines > 1 and stops >= 0.8 * lines:
+        if count - first == 1:
+            lines = _lines_of_one_block(buffer, starts[first], ends[first], line_starts, line_ends)
+            if lines:
                 count = first
                 for line in range(lines):
                     texts[count], starts[count], ends[count] = text, line_starts[line], line_ends[line]
@@ -752,6 +762,115 @@ def folded_texts(
             paragraph += 1
         text_ends[text] = used
     return out[:used].copy(), text_starts, text_ends
+
+
+@njit(cache=True, inline="always")
+def _ends_sentence(flat: np.ndarray, stop: int, end: int) -> int:
+    """Where text.sentences' sentence end matching at `stop` (a . ! or ?) ends in flattened ASCII text
+    (one space between words): past the closing quotes or brackets and the space, when a capital or a
+    digit follows (maybe after an opening quote or bracket); -1 for no match there."""
+    after = stop + 1
+    while after < end and (flat[after] == 34 or flat[after] == 39 or flat[after] == 41 or flat[after] == 93):
+        after += 1  # " ' ) ]
+    if after >= end or flat[after] != _SPACE:
+        return -1
+    after += 1
+    for ahead in (after, after + 1):
+        if ahead < end and ((65 <= flat[ahead] <= 90) or (48 <= flat[ahead] <= 57)):
+            return after
+        if ahead >= end or not (flat[ahead] == 34 or flat[ahead] == 39 or flat[ahead] == 40 or flat[ahead] == 91):
+            return -1  # the one character allowed before the capital is an opening quote or bracket
+    return -1
+
+
+@njit(cache=True, inline="always")
+def _abbreviated(
+    flat: np.ndarray,
+    start: int,
+    stop: int,
+    scratch: np.ndarray,
+    table: np.ndarray,
+    words: np.ndarray,
+    offsets: np.ndarray,
+) -> bool:
+    """Whether the sentence flat[start:stop + 1] ends in an abbreviation or a single letter, so that the
+    stop does not end it: its last word, closing stops, quotes and brackets dropped, lower-cased."""
+    word = stop + 1
+    while word > start and flat[word - 1] != _SPACE:
+        word -= 1
+    last = stop + 1
+    while last > word and (
+        flat[last - 1] == 46 or flat[last - 1] == 33 or flat[last - 1] == 63 or flat[last - 1] == 34
+        or flat[last - 1] == 39 or flat[last - 1] == 41 or flat[last - 1] == 93
+    ):  # fmt: skip
+        last -= 1
+    for i in range(word, last):
+        byte = flat[i]
+        scratch[i - word] = byte + 32 if 65 <= byte <= 90 else byte
+    if last - word == 1 and _is_letter(scratch[0]):
+        return True
+    return _listed(scratch, 0, last - word, table, words, offsets)
+
+
+@njit(cache=True, nogil=True)
+def ascii_sentences(
+    buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """text.sentences of each paragraph buffer[starts[k]:ends[k]] of cleaned ASCII text (line breaks "\n"),
+    in order: the paragraphs' blocks flattened (one space between words, case kept) into one buffer, and
+    each sentence's span in it and paragraph. `table`, `words`, `offsets`: the abbreviations (lookup_table)."""
+    capacity = buffer.shape[0] + starts.shape[0] + 1
+    flat = np.empty(capacity, dtype=np.uint8)
+    sentence_starts = np.empty(capacity, dtype=np.int64)
+    sentence_ends = np.empty(capacity, dtype=np.int64)
+    sentence_paragraphs = np.empty(capacity, dtype=np.int64)
+    block_starts = np.empty(capacity, dtype=np.int64)
+    block_ends = np.empty(capacity, dtype=np.int64)
+    scratch = np.empty(capacity, dtype=np.uint8)
+    used, count = 0, 0
+    for paragraph in range(starts.shape[0]):
+        blocks = _lines_of_one_block(buffer, starts[paragraph], ends[paragraph], block_starts, block_ends)
+        if not blocks:
+            block_starts[0], block_ends[0] = _stripped(buffer, starts[paragraph], ends[paragraph])
+            blocks = 1 if block_starts[0] < block_ends[0] else 0
+        for block in range(blocks):
+            begin = used
+            position, end = block_starts[block], block_ends[block]
+            while position < end:
+                if _is_space(buffer[position]):
+                    position += 1
+                    continue
+                if used > begin:
+                    flat[used] = _SPACE
+                    used += 1
+                while position < end and not _is_space(buffer[position]):
+                    flat[used] = buffer[position]
+                    used += 1
+                    position += 1
+            sentence, position = begin, begin
+            while position < used:
+                byte = flat[position]
+                if byte == 46 or byte == 33 or byte == 63:
+                    after = _ends_sentence(flat, position, used)
+                    if after >= 0:
+                        if not _abbreviated(flat, sentence, position, scratch, table, words, offsets):
+                            sentence_starts[count], sentence_ends[count] = sentence, position + 1
+                            sentence_paragraphs[count] = paragraph
+                            count += 1
+                            sentence = after
+                        position = after
+                        continue
+                position += 1
+            if sentence < used:
+                sentence_starts[count], sentence_ends[count] = sentence, used
+                sentence_paragraphs[count] = paragraph
+                count += 1
+    return (
+        flat[:used].copy(),
+        sentence_starts[:count].copy(),
+        sentence_ends[:count].copy(),
+        sentence_paragraphs[:count].copy(),
+    )
 
 
 def prepare_compiler() -> None:

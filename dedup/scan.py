@@ -128,7 +128,8 @@ def _evidence_of(index: int) -> Evidence:
 
 
 def _evidence_chunk(indices: np.ndarray) -> list[bytes]:
-    return [_evidence_of(index).to_bytes() for index in indices.tolist()]
+    run = _current()
+    return [evidence.to_bytes() for evidence in Evidence.of_texts(list(run.store.texts(indices.tolist())), run.chrome)]
 
 
 def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

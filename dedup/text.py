@@ -35,6 +35,13 @@ _ABBREVIATIONS = frozenset(
     ).split()
 )
 
+
+@lru_cache(maxsize=1)
+def abbreviation_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """_ABBREVIATIONS as the compiled sentence splitter looks them up (hashing.ascii_sentences)."""
+    return lookup_table(_ABBREVIATIONS)
+
+
 STOPWORDS = frozenset(
     (
         "a about above after again against all also although am an and any are aren't as at be because been before "

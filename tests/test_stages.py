@@ -15,7 +15,7 @@ from rapidfuzz.distance import Indel
 from dedup.boilerplate import chrome_of_texts, paragraph_key, paragraph_keys, paragraph_keys_of_texts
 from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
-from dedup.content import extract_content, own_paragraphs
+from dedup.content import extract_content, own_paragraphs, sentences_and_normalized_of_texts
 from dedup.document import Document
 from dedup.evidence import Evidence
 from dedup.facts import agreement, figures
@@ -30,7 +30,7 @@ from dedup.fingerprint import (
 )
 from dedup.hashing import shared_count
 from dedup.scan import ScanOptions, scan
-from dedup.text import clean, normalize, paragraphs, shingles, windows
+from dedup.text import clean, normalize, paragraphs, sentences, shingles, windows
 from dedup.text import words as words_of
 from dedup.verify import (
     SCREEN_MARGIN,
@@ -105,6 +105,26 @@ def test_compiled_paragraphs_keys_and_folds_are_the_definitions() -> None:
     normalized = [own_paragraphs(text, chrome)[1] for text in texts]
     assert batch.exact.tolist() == [content_hash(text.encode("utf-8")) for text in normalized]
     assert batch.words.tolist() == [len(words_of(text)) for text in normalized]
+
+
+def test_compiled_sentences_are_the_definition() -> None:
+    """ASCII articles are cut into sentences in compiled code (hashing.ascii_sentences), all of a batch at
+    once: stops, closing quotes and brackets, an opening one before the capital, abbreviations, single
+    letters, a paragraph per line, chrome left out; text.sentences over own_paragraphs is the definition."""
+    rng = random.Random(9)
+    pieces = [
+        *("a", "B", "Mr.", "U.S.", "e.g.", "No.", "x.", "Y.", "word", "End.", "Stop!", "Q?", '"Q."', "'x'", "[K]"),
+        *("(Z)", "[k]", "9.", "8", ")", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\x0b", '."', ".)", "?!", "Jan."),
+    ]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40))) for _ in range(3000)]
+    texts += [f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)] + ["Café. Über alles.", ""]
+    chrome = chrome_of_texts(texts)
+    assert chrome
+    expected = []
+    for text in texts:
+        kept, normalized = own_paragraphs(text, chrome)
+        expected.append(([sentence for paragraph in kept for sentence in sentences(paragraph)], normalized))
+    assert sentences_and_normalized_of_texts(texts, chrome) == expected
 
 
 def test_signature_is_a_datasketch_minhash_of_the_same_tokens() -> None:
@@ -530,9 +550,12 @@ def test_evidence_of_text_is_evidence_of_its_content() -> None:
     texts += [f"{CHROME[0]}\n\n{WIRE}\n\n{CHROME[1]}"]
     chrome = chrome_of_texts([f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)])
     assert chrome
-    for text in texts:
+    batch = Evidence.of_texts(texts, chrome)  # all at once, as the verify stage makes them
+    assert len(batch) == len(texts)
+    for text, made in zip(texts, batch, strict=True):
         content = extract_content(text, chrome)
-        made, expected = Evidence.of_text(text, chrome), Evidence.of(content)
+        expected = Evidence.of(content)
+        assert made.to_bytes() == Evidence.of_text(text, chrome).to_bytes()
         assert (made.normalized, made.words) == (expected.normalized, expected.words)
         assert all(np.array_equal(x, y) for x, y in zip(made.arrays(), expected.arrays(), strict=True))
         assert made.shingles.size == len(set(windows(content.words, 5)))
