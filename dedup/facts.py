@@ -150,10 +150,12 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
     return ArticleFacts(facts, always_starting, frozenset(capitalised), word_parts)
 
 
-def _dates_and_numbers(sentence: str) -> tuple[str, list[tuple[str, str, str]]]:
+def _dates_and_numbers(sentence: str, starts: list[int] | None = None) -> tuple[str, list[tuple[str, str, str]]]:
     """The dates and numbers of a sentence as (kind, text, key), and the sentence with them masked by a
-    non-word character, so that a name run never spans a date or a number."""
-    starts = _starts(sentence) if sentence.isascii() else None
+    non-word character, so that a name run never spans a date or a number. `starts`: the sentence's
+    _starts, when they are known (ASCII only)."""
+    if starts is None and sentence.isascii():
+        starts = _starts(sentence)
     if starts == []:
         return sentence, []
     number_pattern = _ASCII_NUMBER if starts is not None and not _ASCII_SPACES.search(sentence) else _NUMBER
@@ -195,8 +197,8 @@ def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
     compares). The same facts `extract` finds, without the names, which cost most of its time."""
     return frozenset(
         (kind, key)
-        for sentence in sentences
-        for kind, _, key in _dates_and_numbers(sentence)[1]
+        for sentence, starts in zip(sentences, _starts_of_each(sentences), strict=True)
+        for kind, _, key in _dates_and_numbers(sentence, starts)[1]
         if kind == "date" or key not in SMALL_NUMBERS
     )
 
@@ -221,7 +223,30 @@ def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Itera
 def _starts(text: str) -> list[int]:
     """Where a date or a number can start in ASCII text, in order (hashing.figure_starts: compiled; with
     regular expressions and str.find, figures() took a third longer)."""
-    return figure_starts(np.frombuffer(text.lower().encode("ascii"), dtype=np.uint8), *_start_word_table()).tolist()
+    starts = _starts_of_each([text])[0]
+    assert starts is not None, "ASCII text only"
+    return starts
+
+
+def _starts_of_each(sentences: Sequence[str]) -> list[list[int] | None]:
+    """_starts of each ASCII sentence (None for the others), all found in one compiled call: a call per
+    sentence cost more than the search."""
+    plain = [sentence.lower() for sentence in sentences if sentence.isascii()]
+    lines = np.zeros(len(plain) + 1, dtype=np.int64)
+    np.cumsum([len(sentence) for sentence in plain], out=lines[1:])
+    buffer = np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)
+    places, counts = figure_starts(buffer, lines, *_start_word_table())
+    found, taken = places.tolist(), 0
+    starts: list[list[int] | None] = []
+    counts_of = iter(counts.tolist())
+    for sentence in sentences:
+        if not sentence.isascii():
+            starts.append(None)
+            continue
+        count = next(counts_of)
+        starts.append(found[taken : taken + count])
+        taken += count
+    return starts
 
 
 @lru_cache(maxsize=1)

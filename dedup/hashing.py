@@ -576,34 +576,54 @@ def _is_letter(byte: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def figure_starts(buffer: np.ndarray, table: np.ndarray, words: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Where a date or a number can start in lower-cased ASCII text (facts._starts), sorted and distinct:
-    each run of digits, a dollar sign and the two places before it, and each run of letters that is one
-    of the words of the lookup table (lookup_table: months, weekdays, number words)."""
-    size = buffer.shape[0]
-    found = np.empty(3 * size, dtype=np.int64)
-    count, position = 0, 0
-    while position < size:
-        byte = buffer[position]
-        if 48 <= byte <= 57:
-            found[count] = position
-            count += 1
-            while position < size and 48 <= buffer[position] <= 57:
-                position += 1
-        elif _is_letter(byte):
-            start = position
-            while position < size and _is_letter(buffer[position]):
-                position += 1
-            if _listed(buffer, start, position, table, words, offsets):
-                found[count] = start
+def figure_starts(
+    buffer: np.ndarray, lines: np.ndarray, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where a date or a number can start in each line of lower-cased ASCII text (facts._starts; line k is
+    buffer[lines[k]:lines[k + 1]]), sorted and distinct, from the line's start: each run of digits, a
+    dollar sign and the two places before it, and each run of letters that is one of the words of the
+    lookup table (lookup_table: months, weekdays, number words). The places of all lines, one after
+    another, and how many each line has."""
+    found = np.empty(3 * buffer.shape[0] + 1, dtype=np.int64)
+    counts = np.zeros(lines.shape[0] - 1, dtype=np.int64)
+    count = 0
+    for line in range(lines.shape[0] - 1):
+        first, position, size = count, lines[line], lines[line + 1]
+        while position < size:
+            byte = buffer[position]
+            if 48 <= byte <= 57:
+                found[count] = position - lines[line]
                 count += 1
-        else:
-            if byte == 36:  # $, and US$ or A$ before it
-                for place in range(max(0, position - 2), position + 1):
-                    found[count] = place
+                while position < size and 48 <= buffer[position] <= 57:
+                    position += 1
+            elif _is_letter(byte):
+                start = position
+                while position < size and _is_letter(buffer[position]):
+                    position += 1
+                if _listed(buffer, start, position, table, words, offsets):
+                    found[count] = start - lines[line]
                     count += 1
-            position += 1
-    return np.unique(found[:count])
+            else:
+                if byte == 36:  # $, and US$ or A$ before it
+                    for place in range(max(lines[line], position - 2), position + 1):
+                        found[count] = place - lines[line]
+                        count += 1
+                position += 1
+        # In order but for a dollar sign's places before it: sort the few places in place, then drop repeats.
+        for i in range(first + 1, count):
+            value, j = found[i], i
+            while j > first and found[j - 1] > value:
+                found[j] = found[j - 1]
+                j -= 1
+            found[j] = value
+        kept = first
+        for i in range(first, count):
+            if i == first or found[i] != found[kept - 1]:
+                found[kept] = found[i]
+                kept += 1
+        counts[line] = kept - first
+        count = kept
+    return found[:count].copy(), counts
 
 
 # Paragraphs of cleaned ASCII text, as text.paragraphs splits them (after its "\r\n" and "\r" become "\n",
