@@ -232,8 +232,8 @@ def common_terms(terms: HashSets) -> np.ndarray:
     Why a fixed cap: two articles can meet in the rewrite index only through a term they share, and a
     term in d documents makes d * d / 2 such pairs. Under a cap K, all terms together make at most K / 2
     times as many pairs as the run has term occurrences: linear in the run. A share of the run lets d grow
-    with it, and at a million news articles (d up to 20,000) banding found thirty times the chance pairs
-    of 100,000 (`make bench`), nearly all of them same-topic articles that the screen then ruled out."""
+    with it, and at a million news articles (d up to 20,000) the candidates stage took thirty times as
+    long as at 100,000 (`make bench`), screening chance same-topic pairs that it nearly all ruled out."""
     return common_terms_of_counts([term_counts(terms)], len(terms))
 
 
