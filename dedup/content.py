@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -59,22 +60,45 @@ def sentences_and_normalized_of_texts(
             results[i] = [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
     if not plain:
         return results
-    buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
+    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    flat, sentence_starts, sentence_ends, paragraphs_of = ascii_sentences(
+        own.buffer, own.starts, own.ends, *abbreviation_table()
+    )
+    flat_text, folded_text = flat.tobytes().decode("ascii"), own.folded.tobytes().decode("ascii")
+    owned: list[list[str]] = [[] for _ in plain]
+    for start, end, owner in zip(
+        sentence_starts.tolist(), sentence_ends.tolist(), own.owners[paragraphs_of].tolist(), strict=True
+    ):
+        owned[owner].append(flat_text[start:end])
+    for row, i in enumerate(plain):
+        results[i] = owned[row], folded_text[own.folded_starts[row] : own.folded_ends[row]]
+    return results
+
+
+class OwnParagraphs(NamedTuple):
+    """The own paragraphs of cleaned ASCII texts, found in compiled code: the texts' bytes end to end
+    (boilerplate.ascii_buffer), each paragraph's span in them and text, and the texts normalised (their
+    own paragraphs folded, one text a line) with each one's span."""
+
+    buffer: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    owners: np.ndarray
+    folded: np.ndarray
+    folded_starts: np.ndarray
+    folded_ends: np.ndarray
+
+
+def own_ascii_paragraphs(cleaned: Sequence[str], chrome: frozenset[int] = frozenset()) -> OwnParagraphs:
+    """own_paragraphs of many cleaned ASCII texts at once: their paragraphs, chrome left out, and their
+    normalised texts (hashing.ascii_paragraphs, folded_texts)."""
+    buffer, offsets = ascii_buffer(cleaned)
     owners, starts, ends, keys, _ = ascii_paragraphs(buffer, offsets)
     if chrome:
         own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
         owners, starts, ends = owners[own], starts[own], ends[own]
-    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(plain))
-    flat, sentence_starts, sentence_ends, paragraphs_of = ascii_sentences(buffer, starts, ends, *abbreviation_table())
-    flat_text, folded_text = flat.tobytes().decode("ascii"), folded.tobytes().decode("ascii")
-    owned: list[list[str]] = [[] for _ in plain]
-    for start, end, owner in zip(
-        sentence_starts.tolist(), sentence_ends.tolist(), owners[paragraphs_of].tolist(), strict=True
-    ):
-        owned[owner].append(flat_text[start:end])
-    for row, i in enumerate(plain):
-        results[i] = owned[row], folded_text[folded_starts[row] : folded_ends[row]]
-    return results
+    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(cleaned))
+    return OwnParagraphs(buffer, starts, ends, owners, folded, folded_starts, folded_ends)
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:

@@ -24,12 +24,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .boilerplate import ascii_buffer
-from .content import SHINGLE_SIZE, Content, own_paragraphs
+from .content import SHINGLE_SIZE, Content, own_ascii_paragraphs, own_paragraphs
 from .hashing import (
-    ascii_paragraphs,
     fingerprints_of_ascii_texts,
-    folded_texts,
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
@@ -183,15 +180,11 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     the few it cannot take, which go through text.words and text.content_words: the same values."""
     cleaned = [clean(text) for text in texts]
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
-    owners, starts, ends, keys, _ = ascii_paragraphs(buffer, offsets)
-    if chrome:
-        own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
-        owners, starts, ends = owners[own], starts[own], ends[own]
-    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(plain))
+    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    folded = own.folded
     normalized: list[bytes] = [b""] * len(texts)
     for row, i in enumerate(plain):
-        normalized[i] = folded[folded_starts[row] : folded_ends[row]].tobytes()
+        normalized[i] = folded[own.folded_starts[row] : own.folded_ends[row]].tobytes()
     rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
     rest_normalized = {i: own_paragraphs(texts[i], chrome)[1] for i in rest}
     forms = {i: compiled_form(text) for i, text in rest_normalized.items()}
