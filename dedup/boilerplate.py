@@ -61,7 +61,7 @@ def paragraph_keys_of_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     parts = [(np.asarray(plain, dtype=np.int64)[ascii_texts], ascii_keys, ascii_words)]
     for i, text in enumerate(cleaned):
         if not text.isascii():
-            keys, counts = paragraph_keys(text)
+            keys, counts = paragraph_keys(texts[i])  # the raw text: cleaning twice can change it
             parts.append((np.full(len(keys), i, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(counts)))
     order = np.argsort(np.concatenate([part[0] for part in parts]), kind="stable")
     return tuple(np.concatenate([part[k] for part in parts]).astype(np.int64)[order] for k in range(3))  # type: ignore[return-value]
