@@ -130,8 +130,8 @@ def extract(sentences: Sequence[str]) -> ArticleFacts:
     found: dict[tuple[str, str], tuple[str, list[int]]] = {}
     starting: set[str] = set()
     capitalised: set[str] = set()
-    for index, sentence in enumerate(sentences):
-        masked, dates_and_numbers = _dates_and_numbers(sentence)
+    for index, (sentence, starts) in enumerate(zip(sentences, _starts_of_each(sentences), strict=True)):
+        masked, dates_and_numbers = _dates_and_numbers(sentence, starts)
         for kind, text, key in dates_and_numbers:
             _add(found, kind, text, key, index)
         for run, at_start in _name_runs(masked):

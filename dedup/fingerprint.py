@@ -181,10 +181,9 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     cleaned = [clean(text) for text in texts]
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
     own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
-    folded = own.folded
     normalized: list[bytes] = [b""] * len(texts)
     for row, i in enumerate(plain):
-        normalized[i] = folded[own.folded_starts[row] : own.folded_ends[row]].tobytes()
+        normalized[i] = own.folded[own.folded_starts[row] : own.folded_ends[row]].tobytes()
     rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
     rest_normalized = {i: own_paragraphs(texts[i], chrome)[1] for i in rest}
     forms = {i: compiled_form(text) for i, text in rest_normalized.items()}
@@ -195,7 +194,7 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     term_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     bigram_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)
-    for indices, batch in ((plain, folded), (compiled, unicode_buffer)):
+    for indices, batch in ((plain, own.folded), (compiled, unicode_buffer)):
         if not indices:
             continue
         copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
@@ -233,8 +232,7 @@ def common_terms(terms: HashSets) -> np.ndarray:
 def term_counts(terms: HashSets) -> tuple[np.ndarray, np.ndarray]:
     """The distinct terms of some documents (sorted) and how many of them hold each: what common_terms
     counts, taken per batch of documents where the batches are made (a fraction of the values to sort)."""
-    values, counts = np.unique(terms.values, return_counts=True)
-    return values, counts
+    return np.unique(terms.values, return_counts=True)
 
 
 def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], documents: int) -> np.ndarray:

@@ -71,10 +71,8 @@ class Spool:
         data = os.pread(self._handle, stop - base, base)
         assert len(data) == stop - base, "the spool file is shorter than its records"
         view = memoryview(data)
-        return [bytes(view[offset - base : offset - base + size]) for offset, size in self._spans(start, end)]
-
-    def _spans(self, start: int, end: int) -> Iterator[tuple[int, int]]:
-        return zip(self._offsets[start:end], self._sizes[start:end], strict=True)
+        spans = zip(self._offsets[start:end], self._sizes[start:end], strict=True)
+        return [bytes(view[offset - base : offset - base + size]) for offset, size in spans]
 
     def __len__(self) -> int:
         return len(self._sizes)
