@@ -58,6 +58,19 @@ def paragraph_keys_of_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
     buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
     ascii_texts, _, _, ascii_keys, ascii_words = ascii_paragraphs(buffer, offsets)
+    return with_other_paragraphs(texts, cleaned, plain, ascii_texts, ascii_keys, ascii_words)
+
+
+def with_other_paragraphs(
+    texts: Sequence[str],
+    cleaned: Sequence[str],
+    plain: Sequence[int],
+    ascii_texts: np.ndarray,
+    ascii_keys: np.ndarray,
+    ascii_words: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """paragraph_keys_of_texts from the ASCII texts' paragraphs (texts `plain`, cleaned; text k of them
+    owns paragraph i when ascii_texts[i] == k) and the others', keyed here."""
     parts = [(np.asarray(plain, dtype=np.int64)[ascii_texts], ascii_keys, ascii_words)]
     for i, text in enumerate(cleaned):
         if not text.isascii():

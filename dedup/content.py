@@ -77,13 +77,15 @@ def sentences_and_normalized_of_texts(
 
 class OwnParagraphs(NamedTuple):
     """The own paragraphs of cleaned ASCII texts, found in compiled code: the texts' bytes end to end
-    (boilerplate.ascii_buffer), each paragraph's span in them and text, and the texts normalised (their
-    own paragraphs folded, one text a line) with each one's span."""
+    (boilerplate.ascii_buffer), each paragraph's span in them, text, chrome key and words, and the texts
+    normalised (their own paragraphs folded, one text a line) with each one's span."""
 
     buffer: np.ndarray
     starts: np.ndarray
     ends: np.ndarray
     owners: np.ndarray
+    keys: np.ndarray
+    words: np.ndarray
     folded: np.ndarray
     folded_starts: np.ndarray
     folded_ends: np.ndarray
@@ -93,12 +95,18 @@ def own_ascii_paragraphs(cleaned: Sequence[str], chrome: frozenset[int] = frozen
     """own_paragraphs of many cleaned ASCII texts at once: their paragraphs, chrome left out, and their
     normalised texts (hashing.ascii_paragraphs, folded_texts)."""
     buffer, offsets = ascii_buffer(cleaned)
-    owners, starts, ends, keys, _ = ascii_paragraphs(buffer, offsets)
+    owners, starts, ends, keys, paragraph_words = ascii_paragraphs(buffer, offsets)
     if chrome:
         own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
-        owners, starts, ends = owners[own], starts[own], ends[own]
+        owners, starts, ends, keys, paragraph_words = (
+            owners[own],
+            starts[own],
+            ends[own],
+            keys[own],
+            paragraph_words[own],
+        )
     folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(cleaned))
-    return OwnParagraphs(buffer, starts, ends, owners, folded, folded_starts, folded_ends)
+    return OwnParagraphs(buffer, starts, ends, owners, keys, paragraph_words, folded, folded_starts, folded_ends)
 
 
 def extract_content(text: str, chrome: frozenset[int] = frozenset()) -> Content:

@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content, own_ascii_paragraphs, own_paragraphs
+from .boilerplate import with_other_paragraphs
+from .content import SHINGLE_SIZE, Content, OwnParagraphs, own_ascii_paragraphs, own_paragraphs
 from .hashing import (
     fingerprints_of_ascii_texts,
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
+    spliced_sets,
 )
 from .text import clean, compiled_form, content_words, shingles, stopword_table, words
 
@@ -86,6 +88,18 @@ class HashSets:
         return HashSets(
             self.values[self.offsets[start] : self.offsets[end]], self.offsets[start : end + 1] - self.offsets[start]
         )
+
+    def take(self, rows: np.ndarray) -> HashSets:
+        """The sets of documents `rows` (ascending), as sets 0..len(rows)-1."""
+        chosen = np.zeros(len(self), dtype=bool)
+        chosen[rows] = True
+        offsets = np.zeros(rows.size + 1, dtype=np.int64)
+        np.cumsum(self.sizes()[rows], out=offsets[1:])
+        return HashSets(self.values[np.repeat(chosen, self.sizes())], offsets)
+
+    def spliced(self, rows: np.ndarray, replacement: HashSets) -> HashSets:
+        """These sets with set rows[k] (ascending) replaced by replacement's set k."""
+        return HashSets(*spliced_sets(self.values, self.offsets, rows, replacement.values, replacement.offsets))
 
     @classmethod
     def of(cls, sets: Sequence[np.ndarray]) -> HashSets:
@@ -180,7 +194,23 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     the few it cannot take, which go through text.words and text.content_words: the same values."""
     cleaned = [clean(text) for text in texts]
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    return _signatures(texts, cleaned, plain, own_ascii_paragraphs([cleaned[i] for i in plain], chrome), chrome)
+
+
+def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`signatures(texts)` with no chrome, and boilerplate.paragraph_keys_of_texts(texts), from one split
+    of the texts into paragraphs: a run fingerprints every article before it knows its chrome, and again
+    only the articles that carry some (scan.py)."""
+    cleaned = [clean(text) for text in texts]
+    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
+    own = own_ascii_paragraphs([cleaned[i] for i in plain])
+    paragraphs = with_other_paragraphs(texts, cleaned, plain, own.owners, own.keys, own.words)
+    return _signatures(texts, cleaned, plain, own, frozenset()), paragraphs
+
+
+def _signatures(
+    texts: Sequence[str], cleaned: Sequence[str], plain: Sequence[int], own: OwnParagraphs, chrome: frozenset[int]
+) -> Signatures:
     normalized: list[bytes] = [b""] * len(texts)
     for row, i in enumerate(plain):
         normalized[i] = own.folded[own.folded_starts[row] : own.folded_ends[row]].tobytes()
@@ -248,14 +278,14 @@ def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], docum
 def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rewrite channel's signature rows over each document's distinctive (not common) terms, and
     how many distinctive terms each has."""
-    keep = ~_members(terms.values, common)
+    keep = ~in_sorted(terms.values, common)
     owner = np.repeat(np.arange(len(terms)), terms.sizes())
     distinctive = np.bincount(owner, weights=keep, minlength=len(terms)).astype(np.int64)
     rows = signatures_of_hash_sets(terms.values, terms.offsets, keep, *_permutations(REWRITE_PERM, SEED))
     return rows, distinctive
 
 
-def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+def in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     """np.isin(values, sorted_set) for a sorted set: a binary search per value, where isin sorts both."""
     if sorted_set.size == 0:
         return np.zeros(values.shape, dtype=bool)

@@ -555,6 +555,33 @@ def signatures_of_hash_sets(
     return out
 
 
+@njit(cache=True, nogil=True)
+def spliced_sets(
+    values: np.ndarray, offsets: np.ndarray, rows: np.ndarray, new_values: np.ndarray, new_offsets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sets given as values with offsets (set i is values[offsets[i]:offsets[i + 1]]), with set rows[k]
+    (ascending) replaced by new_values[new_offsets[k]:new_offsets[k + 1]]."""
+    documents = offsets.shape[0] - 1
+    out_offsets = np.zeros(documents + 1, dtype=np.int64)
+    replaced = 0
+    for document in range(documents):
+        size = offsets[document + 1] - offsets[document]
+        if replaced < rows.shape[0] and rows[replaced] == document:
+            size = new_offsets[replaced + 1] - new_offsets[replaced]
+            replaced += 1
+        out_offsets[document + 1] = out_offsets[document] + size
+    out = np.empty(out_offsets[documents], dtype=values.dtype)
+    replaced = 0
+    for document in range(documents):
+        start, end = offsets[document], offsets[document + 1]
+        source = values
+        if replaced < rows.shape[0] and rows[replaced] == document:
+            start, end, source = new_offsets[replaced], new_offsets[replaced + 1], new_values
+            replaced += 1
+        out[out_offsets[document] : out_offsets[document + 1]] = source[start:end]
+    return out, out_offsets
+
+
 @njit(cache=True, inline="always")
 def _shared(values_a: np.ndarray, i: int, i_end: int, values_b: np.ndarray, j: int, j_end: int) -> int:
     """How many values two sorted, distinct runs have in common (a merge, no hashing). Branch-free: which

@@ -22,7 +22,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import reverse_cuthill_mckee
 
-from .boilerplate import find_boilerplate, paragraph_keys_of_texts
+from .boilerplate import find_boilerplate
 from .candidates import (
     COPY_BANDING,
     EXACT,
@@ -41,8 +41,10 @@ from .fingerprint import (
     HashSets,
     Signatures,
     common_terms_of_counts,
+    in_sorted,
     rewrite_signatures,
     signatures,
+    signatures_and_paragraphs,
     term_counts,
 )
 from .hashing import prepare_compiler
@@ -132,18 +134,25 @@ def _evidence_chunk(indices: np.ndarray) -> list[bytes]:
     return [evidence.to_bytes() for evidence in Evidence.of_texts(list(run.store.texts(indices.tolist())), run.chrome)]
 
 
-def _chrome_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    documents, keys, words = paragraph_keys_of_texts(_current().store.texts_between(*bounds))
-    return documents + bounds[0], keys, words
-
-
-def _fingerprint_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, Signatures, tuple[np.ndarray, np.ndarray]]:
-    """Copy band keys, the signatures less their copy rows, and the chunk's term counts (the run's
-    common terms are counted from these: sorting them all in this process took seconds at a million)."""
-    run = _current()
-    batch = signatures(run.store.texts_between(*bounds), run.chrome)
+def _fingerprint_chunk(
+    bounds: tuple[int, int],
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, Signatures, tuple[np.ndarray, np.ndarray]]:
+    """Every paragraph's (document, chrome key, words), then copy band keys, the signatures less their copy
+    rows, and the chunk's term counts (the run's common terms are counted from these: sorting them all in
+    this process took seconds at a million), all with no chrome left out: the run's chrome is known only
+    once every article is split, and the few articles that carry some are fingerprinted again then
+    (_chrome_chunk). A pass of its own to find the chrome first read and split every article twice."""
+    batch, (documents, keys, words) = signatures_and_paragraphs(_current().store.texts_between(*bounds))
     copy_keys = band_keys(batch.copy, COPY_BANDING)
-    return copy_keys, replace(batch, copy=np.empty((0, 0), dtype=np.uint32)), term_counts(batch.terms)
+    without_copy = replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
+    return (documents + bounds[0], keys, words), copy_keys, without_copy, term_counts(batch.terms)
+
+
+def _chrome_chunk(indices: np.ndarray) -> tuple[np.ndarray, Signatures]:
+    """_fingerprint_chunk's band keys and signatures of some articles that carry chrome, with it left out."""
+    run = _current()
+    batch = signatures(list(run.store.texts(indices.tolist())), run.chrome)
+    return band_keys(batch.copy, COPY_BANDING), replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
 
 
 def _rewrite_chunk(bounds: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -327,20 +336,40 @@ def scan(
         started = time.perf_counter()
         prepare_compiler()  # before any stage forks its workers
         _run = _Run(store)
-        parts = list(tracked("chrome", _chrome_chunk, document_chunks, chunk_sizes))
-        chrome = find_boilerplate(*(np.concatenate([part[k] for part in parts]) for k in range(3)))
-        del parts
-        finished("boilerplate", started)
-
-        started = time.perf_counter()
-        _run = _Run(store, chrome, options.policy)
         parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
-        copy_keys = np.concatenate([keys for keys, _, _ in parts])
-        exact = np.concatenate([batch.exact for _, batch, _ in parts])
-        terms = HashSets.join([batch.terms for _, batch, _ in parts])
-        bigrams = HashSets.join([batch.bigrams for _, batch, _ in parts])
-        common = common_terms_of_counts([counts for _, _, counts in parts], n)
+        paragraphs = [np.concatenate([part[0][k] for part in parts]) for k in range(3)]
+        copy_keys = np.concatenate([keys for _, keys, _, _ in parts])
+        exact = np.concatenate([batch.exact for _, _, batch, _ in parts])
+        terms = HashSets.join([batch.terms for _, _, batch, _ in parts])
+        bigrams = HashSets.join([batch.bigrams for _, _, batch, _ in parts])
+        counts = [part_counts for _, _, _, part_counts in parts]
         del parts
+        fingerprinted = time.perf_counter()
+
+        chrome = find_boilerplate(*paragraphs)
+        documents, keys, _ = paragraphs
+        carriers = np.unique(documents[in_sorted(keys, np.array(sorted(chrome), dtype=np.int64))])
+        del paragraphs, documents, keys
+        if carriers.size:
+            # Fingerprinted again with the chrome left out, and their terms counted anew: the old ones
+            # come off the counts, the new ones go on.
+            _run = _Run(store, chrome, options.policy)
+            # Smaller chunks: a few thousand carriers in chunks of a thousand kept one worker idle at the end.
+            carrier_chunks = [carriers[start:end] for start, end in _chunks(carriers.size, DOCUMENT_CHUNK // 4)]
+            parts = list(tracked("chrome", _chrome_chunk, carrier_chunks, [len(chunk) for chunk in carrier_chunks]))
+            copy_keys[carriers] = np.concatenate([keys for keys, _ in parts])
+            exact[carriers] = np.concatenate([batch.exact for _, batch in parts])
+            redone = HashSets.join([batch.terms for _, batch in parts])
+            old_values, old_counts = term_counts(terms.take(carriers))
+            counts += [(old_values, -old_counts), term_counts(redone)]
+            terms = terms.spliced(carriers, redone)
+            bigrams = bigrams.spliced(carriers, HashSets.join([batch.bigrams for _, batch in parts]))
+            del parts, redone
+        common = common_terms_of_counts(counts, n)
+        del counts
+        finished("boilerplate", fingerprinted)
+
+        started = time.perf_counter() - (fingerprinted - started)  # the stage's two passes, chrome left out
         _run = _Run(store, chrome, options.policy, terms, common)
         parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
         rewrite_keys = np.concatenate([keys for keys, _ in parts])

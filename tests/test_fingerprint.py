@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from datasketch import LeanMinHash, MinHash
 
-from dedup.boilerplate import paragraph_key
+from dedup.boilerplate import paragraph_key, paragraph_keys_of_texts
 from dedup.content import extract_content
 from dedup.fingerprint import (
     COPY_PERM,
@@ -25,6 +25,7 @@ from dedup.fingerprint import (
     rewrite_signatures,
     signature,
     signatures,
+    signatures_and_paragraphs,
     term_hashes,
 )
 from dedup.text import compiled_form, content_words, normalize, shingles, stem, words
@@ -232,10 +233,39 @@ def test_compiled_form_spaces_out_symbols(normalized: str, form: str | None) -> 
 
 
 def test_membership_in_a_sorted_set_is_isin() -> None:
-    from dedup.fingerprint import _members
+    from dedup.fingerprint import in_sorted
 
     rng = np.random.default_rng(4)
     for size, set_size in [(0, 0), (6, 0), (0, 6), (500, 1), (500, 40), (2000, 900)]:
         values = rng.integers(0, 1000, size).astype(np.uint32)
         sorted_set = np.unique(rng.integers(0, 1000, set_size).astype(np.uint32))
-        assert _members(values, sorted_set).tolist() == np.isin(values, sorted_set).tolist()
+        assert in_sorted(values, sorted_set).tolist() == np.isin(values, sorted_set).tolist()
+
+
+def test_signatures_and_paragraphs_are_signatures_without_chrome_and_the_paragraph_keys() -> None:
+    texts = TEXTS * 2
+    batch, paragraphs = signatures_and_paragraphs(texts)
+    plain = signatures(texts)
+    for channel in ("copy", "exact", "words"):
+        assert getattr(batch, channel).tolist() == getattr(plain, channel).tolist()
+    for sets in ("terms", "bigrams"):
+        assert getattr(batch, sets).values.tolist() == getattr(plain, sets).values.tolist()
+        assert getattr(batch, sets).offsets.tolist() == getattr(plain, sets).offsets.tolist()
+    expected = paragraph_keys_of_texts(texts)
+    assert [part.tolist() for part in paragraphs] == [part.tolist() for part in expected]
+    assert paragraphs[0].tolist() == sorted(paragraphs[0].tolist()) and len(set(paragraphs[0].tolist())) > 5
+
+
+def test_hash_sets_take_and_splice_rows() -> None:
+    rng = np.random.default_rng(9)
+    sets = [np.unique(rng.integers(0, 50, rng.integers(0, 6))).astype(np.uint32) for _ in range(12)]
+    whole = HashSets.of(sets)
+    for rows in ([], [0], [3, 4, 11], list(range(12))):
+        chosen = np.array(rows, dtype=np.int64)
+        taken = whole.take(chosen)
+        assert [taken[k].tolist() for k in range(len(rows))] == [sets[row].tolist() for row in rows]
+        others = [np.arange(100 + row, 103 + row + row % 3, dtype=np.uint32) for row in rows]
+        spliced = whole.spliced(chosen, HashSets.of(others))
+        expected = [others[rows.index(i)] if i in rows else sets[i] for i in range(12)]
+        assert [spliced[i].tolist() for i in range(12)] == [values.tolist() for values in expected]
+        assert spliced.offsets.tolist() == HashSets.of(expected).offsets.tolist()

@@ -151,7 +151,7 @@ def test_a_scan_logs_its_stages_on_stderr_and_only_data_on_stdout(monkeypatch: p
     assert result.stdout == quiet.stdout
     assert all(json.loads(line)["members"] for line in result.stdout.splitlines())
     logged = [line.split(":")[0] for line in result.stderr.splitlines() if " documents in " in line]
-    assert logged == ["read", "chrome", "fingerprint", "rewrite", "evidence"]
+    assert logged == ["read", "fingerprint", "rewrite", "evidence"]  # no chrome: none to fingerprint again
     assert "\x1b" not in result.stderr
     assert run("scan", FIXTURES, "--format", "jsonl", "--quiet").stderr == ""
 

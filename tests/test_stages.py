@@ -488,6 +488,19 @@ def test_content_words_are_the_sentences_words_in_order() -> None:
         assert {" ".join(shingle) for shingle in windows(content.words, 5)} == shingles(list(content.words), 5)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_scan_fingerprints_again_without_chrome_the_articles_that_carry_it(jobs: int) -> None:
+    """A scan fingerprints every article before it knows the run's chrome: the carriers' fingerprints
+    must come out as if the chrome had been known (here a wire copy inside chrome is an exact copy)."""
+    wrapped = [f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(12)]
+    accented = f"{WIRE}\n\nThe café closed."
+    texts = [*wrapped, WIRE, f"{CHROME[0]}\n\n{WIRE}\n\n{CHROME[1]}", accented, f"{CHROME[1]}\n\n{accented}"]
+    result = scan([Document(f"d{i}", text) for i, text in enumerate(texts)], ScanOptions(jobs=jobs))
+    assert result.boilerplate == 2
+    groups = {frozenset(m.index for m in c.members): {m.relation for m in c.members} for c in result.clusters}
+    assert groups[frozenset({12, 13})] == groups[frozenset({14, 15})] == {"original", "exact"}
+
+
 def test_output_does_not_depend_on_jobs_or_chunk_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
     scan_module = importlib.import_module("dedup.scan")  # dedup.scan the attribute is the function
 
