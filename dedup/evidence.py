@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized_of_texts
-from .facts import figures
+from .facts import figures, figures_of_articles
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
 from .text import compiled_form, normalize, stopword_table
 
@@ -63,10 +63,12 @@ class Evidence:
     def of_texts(cls, texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> list[Evidence]:
         """of_text of each text, their paragraphs and sentences found all at once (content's
         sentences_and_normalized_of_texts)."""
-        return [cls._of_sentences(*parts) for parts in sentences_and_normalized_of_texts(texts, chrome)]
+        parts = sentences_and_normalized_of_texts(texts, chrome)
+        found = figures_of_articles([own_sentences for own_sentences, _ in parts])
+        return [cls._of_sentences(*part, figures) for part, figures in zip(parts, found, strict=True)]
 
     @classmethod
-    def _of_sentences(cls, own_sentences: list[str], normalized: str) -> Evidence:
+    def _of_sentences(cls, own_sentences: list[str], normalized: str, found: frozenset[tuple[str, str]]) -> Evidence:
         joined = "\n".join(own_sentences)
         # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
         # never change a token.
@@ -77,9 +79,7 @@ class Evidence:
         words, shingles, terms, bigrams, values, offsets, weights = evidence_of_ascii_sentences(
             buffer, SHINGLE_SIZE, *stopword_table()
         )
-        return cls(
-            normalized, words, shingles, terms, bigrams, values, offsets, weights, _hash_set(figures(own_sentences))
-        )
+        return cls(normalized, words, shingles, terms, bigrams, values, offsets, weights, _hash_set(found))
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (

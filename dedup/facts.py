@@ -195,12 +195,34 @@ _ASCII_SPACES = re.compile(r"[\x1c-\x1f]")
 def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
     """An article's figures as (kind, key): its dates, and its numbers other than 0-12 (what `agreement`
     compares). The same facts `extract` finds, without the names, which cost most of its time."""
-    return frozenset(
-        (kind, key)
-        for sentence, starts in zip(sentences, _starts_of_each(sentences), strict=True)
-        for kind, _, key in _dates_and_numbers(sentence, starts)[1]
-        if kind == "date" or key not in SMALL_NUMBERS
-    )
+    return figures_of_articles([sentences])[0]
+
+
+def figures_of_articles(articles: Sequence[Sequence[str]]) -> list[frozenset[tuple[str, str]]]:
+    """`figures` of each article (its sentences), where figures can start found for all of them in one
+    compiled call. Only the keys are made: a figure's text, and the unit word after a number, are not
+    compared."""
+    starts_of = iter(_starts_of_each([sentence for sentences in articles for sentence in sentences]))
+    found: list[frozenset[tuple[str, str]]] = []
+    for sentences in articles:
+        keys: set[tuple[str, str]] = set()
+        for sentence in sentences:
+            starts = next(starts_of)
+            if starts == []:
+                continue
+            masked = sentence
+            for match in _DATE.finditer(sentence) if starts is None else _matches_at(_DATE, sentence, starts):
+                date = _date_key(match.groups())
+                if date is not None:
+                    keys.add(("date", date))
+                    masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+            pattern = _ASCII_NUMBER if starts is not None and not _ASCII_SPACES.search(sentence) else _NUMBER
+            for match in pattern.finditer(masked) if starts is None else _matches_at(pattern, masked, starts):
+                number = _number_key(match.groups())
+                if number is not None and number not in SMALL_NUMBERS:
+                    keys.add(("number", number))
+        found.append(frozenset(keys))
+    return found
 
 
 # Where a date or a number can start in ASCII text: at a run of digits, at a dollar sign or the one or two
@@ -320,49 +342,67 @@ def _parts(word: str) -> list[str]:
 
 
 def _date(match: re.Match[str], sentence: str) -> tuple[str, str] | None:
-    if match.group("iso"):
-        year, month, day = match.group("iso").split("-")
-        return match.group("iso"), f"{_MONTH_NAMES[int(month) - 1].lower()} {int(day)} {year}"
-    if match.group("weekday"):
-        return match.group("weekday"), match.group("weekday").lower()
-    if match.group("lone_year"):
-        return match.group("lone_year"), match.group("lone_year")
-    month = match.group("month").lower()
-    day = match.group("day_before") or match.group("day_after")
-    year = match.group("year")
+    key = _date_key(match.groups())
+    if key is None:
+        return None
+    return (match.group("iso") or match.group("weekday") or match.group("lone_year") or match.group(0).strip()), key
+
+
+@lru_cache(maxsize=1 << 14)
+def _date_key(groups: tuple[str | None, ...]) -> str | None:
+    """The canonical form of a _DATE match, given its groups (in the pattern's order): news repeats its
+    dates, and a key made once serves every sentence that states it."""
+    day_before, month, day_after, year, iso, weekday, lone_year = groups
+    if iso:
+        iso_year, iso_month, iso_day = iso.split("-")
+        return f"{_MONTH_NAMES[int(iso_month) - 1].lower()} {int(iso_day)} {iso_year}"
+    if weekday:
+        return weekday.lower()
+    if lone_year:
+        return lone_year
+    assert month is not None
+    month = month.lower()
+    day = day_before or day_after
     if month in _AMBIGUOUS_MONTHS and not (day or year):
         return None
-    key = " ".join(
+    return " ".join(
         part for part in (_MONTH_NAMES[_MONTHS[month] - 1].lower(), day and re.sub(r"\D", "", day), year) if part
     )
-    return match.group(0).strip(), key
 
 
 def _number(match: re.Match[str], sentence: str) -> tuple[str, str] | None:
-    digits, word = match.group("digits"), match.group("word")
-    if word and word.lower() == "hundred" and not match.group("currency"):
+    key = _number_key(match.groups())
+    if key is None:
+        return None
+    text = match.group(0).strip()
+    if not match.group("percent") and not match.group("suffix"):
+        unit = _UNIT.match(sentence, match.end())
+        if unit and unit.group(1) not in STOPWORDS and unit.group(1) not in _SCALES:
+            text = f"{text} {unit.group(1)}"
+    return text, key
+
+
+@lru_cache(maxsize=1 << 14)
+def _number_key(groups: tuple[str | None, ...]) -> str | None:
+    """The value of a _NUMBER match (currency, scale and percent included), given its groups in the
+    pattern's order; None when the match is no figure."""
+    currency, digits, suffix, word, scale, percent = groups
+    if word and word.lower() == "hundred" and not currency:
         return None  # "hundreds", "a hundred": a size, not a figure
     # Unicode case folding lets "ſix" (long s) and "fıve" (dotless i) match the number words: casefold()
     # knows the first; the second is no number.
     if word and word.casefold() not in _NUMBER_WORDS:
         return None
     try:
-        value = Decimal(digits.replace(",", "")) if digits else Decimal(_NUMBER_WORDS[word.casefold()])
+        value = Decimal(digits.replace(",", "")) if digits else Decimal(_NUMBER_WORDS[(word or "").casefold()])
     except InvalidOperation:
         return None
-    for scale in (match.group("suffix"), match.group("scale")):
-        if scale:
-            if scale.casefold() not in _SCALES:
+    for scaled in (suffix, scale):
+        if scaled:
+            if scaled.casefold() not in _SCALES:
                 return None
-            value *= _SCALES[scale.casefold()]
-    currency = (match.group("currency") or "").upper()
-    percent = "%" if match.group("percent") else ""
-    text = match.group(0).strip()
-    if not percent and not match.group("suffix"):
-        unit = _UNIT.match(sentence, match.end())
-        if unit and unit.group(1) not in STOPWORDS and unit.group(1) not in _SCALES:
-            text = f"{text} {unit.group(1)}"
-    return text, f"{currency}{format(value.normalize(), 'f')}{percent}"
+            value *= _SCALES[scaled.casefold()]
+    return f"{(currency or '').upper()}{format(value.normalize(), 'f')}{'%' if percent else ''}"
 
 
 def _name_runs(sentence: str) -> list[tuple[str, bool]]:
