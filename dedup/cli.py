@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import time
@@ -530,3 +531,14 @@ def _single_document(path: str) -> Document:
             error(f"{path}: holds {len(documents)} documents; diff compares one article with another")
         sys.exit(EXIT_TROUBLE)
     return documents[0]
+
+
+def run() -> None:
+    """The `dedup` program: `main` with the garbage collector set for a batch run (tests call `main`)."""
+    # Everything imported so far lives as long as the process: frozen, no collection walks it again, and
+    # the forked workers' copies of it stay shared (a collection writes to every object it walks). A run
+    # makes containers by the million and few cycles, so collections come 14 times less often. Together
+    # they took collection time over all processes of a 100k scan from 0.53 s to 0.07 s (gc.callbacks).
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 50)
+    main()
