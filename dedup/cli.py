@@ -6,7 +6,7 @@ import gc
 import json
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
@@ -25,7 +25,7 @@ from .document import Document, Problem
 from .evaluate import load_grouping, score
 from .filtering import copy_lines, read_corpus, roles_by_line, spool
 from .gate import BaselineError, check, load_baseline, summary
-from .reading import Fields, iter_documents, paths_from
+from .reading import DocumentBlock, Fields, iter_blocks, iter_documents, paths_from
 from .report import FORMATS, SELECTIONS, cluster_records, document_roles, render_table, write_atomically, write_records
 from .scan import ScanResult, scan
 from .stats import peak_rss_mb
@@ -231,14 +231,21 @@ class _Problems:
             sys.exit(EXIT_TROUBLE)
 
 
+def _counted(blocks: Iterable[DocumentBlock], advance: Callable[[int], None]) -> Iterator[DocumentBlock]:
+    for block in blocks:
+        advance(len(block))
+        yield block
+
+
 def _scan_sources(sources: Sequence[str], settings: Settings, quiet: bool) -> _Run:
     started = time.perf_counter()
     problems = _Problems(quiet)
     progress = RichProgress(quiet=quiet)
     # Straight into the store, which spools texts to disk past a limit: a run never holds every text.
-    documents = DocumentStore.of(
-        progress.track(iter_documents(sources, settings.fields, problems), "read", "documents")
-    )
+    with progress.stage("read", None, "documents") as advance:
+        documents = DocumentStore.of_blocks(
+            _counted(iter_blocks(sources, settings.fields, problems, settings.scan.jobs), advance)
+        )
     problems.require(documents, ", ".join(sources) if len(sources) <= 3 else f"the {len(sources)} paths given")
     read_seconds, read_memory = time.perf_counter() - started, peak_rss_mb()
     result = scan(documents, settings.scan, progress)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
@@ -25,13 +26,26 @@ def available_jobs(jobs: int | None) -> int:
         return os.cpu_count() or 1
 
 
-def ordered_map(function: Callable[[Item], Result], items: Iterable[Item], jobs: int | None) -> Iterator[Result]:
+def ordered_map(
+    function: Callable[[Item], Result], items: Iterable[Item], jobs: int | None, ahead: int | None = None
+) -> Iterator[Result]:
     """`map(function, items)` on `jobs` processes (in this one for a single job), results in input order.
-    `function` must be a module-level function; state it needs is set before the call (fork shares it)."""
+    `function` must be a module-level function; state it needs is set before the call (fork shares it).
+    `ahead` bounds the items in hand at once, done or not (all of them when None): a reader's results are
+    texts, and the workers can read faster than this process takes them."""
     workers = available_jobs(jobs)
     if workers == 1:
         yield from map(function, items)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        yield from pool.imap(function, items, chunksize=1)
+        if ahead is None:
+            yield from pool.imap(function, items, chunksize=1)
+            return
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.apply_async(function, (item,)))
+            if len(pending) >= ahead:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

@@ -6,16 +6,19 @@ Reading never raises for bad input: each problem is handed to `on_problem` and t
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
 from .document import Document, Problem
+from .parallel import available_jobs, ordered_map
 from .web import HTML_SUFFIXES, html_document, is_warc, iter_warc
 
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -27,6 +30,13 @@ READABLE_SUFFIXES = TEXT_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | HTML_SUFFIX
 _DATE_PREFIX = re.compile(r"\A\ufeff?\s*date[ :]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?")
 _ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _BINARY_SNIFF = 8192
+
+# With several jobs, a folder's files are read a batch at a time on every core, and a JSON Lines file
+# this large a block of lines at a time: parsing JSON and decoding text was most of a large run's read.
+PARALLEL_JSONL_BYTES = 16 * 1024 * 1024
+JSONL_BLOCK_BYTES = 2 * 1024 * 1024
+FILE_BATCH = 256
+READ_AHEAD = 4  # units of work in hand per process: their texts wait in memory
 
 
 @dataclass(frozen=True)
@@ -43,37 +53,238 @@ class Fields:
 ProblemSink = Callable[[Problem], None]
 
 
+@dataclass
+class DocumentBlock:
+    """Documents read together, as columns, their texts in UTF-8 end to end: what crosses from a reading
+    process, and what a store appends, without a Python object per document. `problems`: each problem
+    met while reading the block, after how many of its documents."""
+
+    ids: list[str] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    titles: list[str | None] = field(default_factory=list)
+    urls: list[str | None] = field(default_factory=list)
+    lengths: list[int] = field(default_factory=list)  # characters
+    sizes: list[int] = field(default_factory=list)  # bytes of each text in `texts`
+    texts: bytes = b""
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def decoded_texts(self) -> list[str]:
+        ends = list(accumulate(self.sizes))
+        starts = [0, *ends][:-1]
+        return [
+            self.texts[start:end].decode("utf-8", errors="surrogatepass")
+            for start, end in zip(starts, ends, strict=True)
+        ]
+
+    def documents(self) -> Iterator[Document]:
+        for i, text in enumerate(self.decoded_texts()):
+            yield Document(self.ids[i], text, self.dates[i], self.titles[i], self.urls[i])
+
+
+class _BlockBuilder:
+    def __init__(self) -> None:
+        self.block = DocumentBlock()
+        self._texts: list[bytes] = []
+
+    def add(self, document: Document) -> None:
+        block = self.block
+        encoded = document.text.encode("utf-8", errors="surrogatepass")
+        block.ids.append(document.id)
+        block.dates.append(document.date)
+        block.titles.append(document.title)
+        block.urls.append(document.url)
+        block.lengths.append(len(document.text))
+        block.sizes.append(len(encoded))
+        self._texts.append(encoded)
+
+    def problem(self, problem: Problem) -> None:
+        self.block.problems.append((len(self.block.ids), problem))
+
+    def take(self) -> DocumentBlock:
+        block = self.block
+        block.texts = b"".join(self._texts)
+        self.block, self._texts = DocumentBlock(), []
+        return block
+
+
 def iter_documents(
-    sources: Iterable[str], fields: Fields = Fields(), on_problem: ProblemSink = lambda p: None
+    sources: Iterable[str],
+    fields: Fields = Fields(),
+    on_problem: ProblemSink = lambda p: None,
+    jobs: int | None = 1,
 ) -> Iterator[Document]:
     """Documents from each source in order: a file, a folder (recursive, sorted, hidden entries skipped),
     or `-` for JSON Lines on stdin. Files are read by suffix: .txt/.md text, .json, .jsonl/.ndjson,
     .html/.htm pages, .warc/.warc.gz archives; a file named explicitly with another suffix is read as text.
-    Duplicate ids are renamed `id#2`, `id#3`, ... and reported."""
+    Duplicate ids are renamed `id#2`, `id#3`, ... and reported. The documents of `iter_blocks`."""
+    for block in iter_blocks(sources, fields, on_problem, jobs):
+        yield from block.documents()
+
+
+def iter_blocks(
+    sources: Iterable[str],
+    fields: Fields = Fields(),
+    on_problem: ProblemSink = lambda p: None,
+    jobs: int | None = 1,
+) -> Iterator[DocumentBlock]:
+    """iter_documents' documents a block at a time, each block's problems handed to `on_problem` as it
+    comes. With several `jobs` (None: every core), folders and large JSON Lines files are read on that
+    many processes: the same documents and problems, in the same order."""
     seen: dict[str, int] = {}
     for source in sources:
-        for document in _iter_source(source, fields, on_problem):
-            if document.id in seen:
-                seen[document.id] += 1
-                new_id = f"{document.id}#{seen[document.id]}"
-                on_problem(Problem(document.id, f"duplicate id, renamed {new_id}", skipped=False))
-                document = Document(new_id, document.text, document.date, document.title, document.url)
-            seen.setdefault(document.id, 1)
-            yield document
+        for block in _source_blocks(source, fields, jobs):
+            yield _with_unique_ids(block, seen, on_problem)
 
 
-def _iter_source(source: str, fields: Fields, on_problem: ProblemSink) -> Iterator[Document]:
+def _with_unique_ids(block: DocumentBlock, seen: dict[str, int], on_problem: ProblemSink) -> DocumentBlock:
+    """The block with ids seen before renamed, its problems and the renames reported in reading order."""
+    problems = iter(block.problems)
+    waiting = next(problems, None)
+    for i, doc_id in enumerate(block.ids):
+        while waiting is not None and waiting[0] <= i:
+            on_problem(waiting[1])
+            waiting = next(problems, None)
+        if doc_id in seen:
+            seen[doc_id] += 1
+            new_id = f"{doc_id}#{seen[doc_id]}"
+            on_problem(Problem(doc_id, f"duplicate id, renamed {new_id}", skipped=False))
+            block.ids[i] = doc_id = new_id
+        seen.setdefault(doc_id, 1)
+    while waiting is not None:
+        on_problem(waiting[1])
+        waiting = next(problems, None)
+    block.problems = []
+    return block
+
+
+def _source_blocks(source: str, fields: Fields, jobs: int | None) -> Iterator[DocumentBlock]:
     if source == "-":
-        yield from _iter_jsonl_stream(sys.stdin.buffer, "<stdin>", fields, on_problem)
+        yield from _blocks(lambda sink: _iter_jsonl_stream(sys.stdin.buffer, "<stdin>", fields, sink))
         return
     path = Path(source)
     if path.is_dir():
-        for file in _walk(path):
-            yield from _iter_file(file, fields, on_problem, explicit=False)
+        yield from _file_blocks(list(_walk(path)), fields, jobs, explicit=False)
     elif path.exists():
-        yield from _iter_file(path, fields, on_problem, explicit=True)
+        yield from _file_blocks([path], fields, jobs, explicit=True)
     else:
-        on_problem(Problem(source, "no such file or folder"))
+        builder = _BlockBuilder()
+        builder.problem(Problem(source, "no such file or folder"))
+        yield builder.take()
+
+
+def _blocks(read: Callable[[ProblemSink], Iterable[Document]], size: int = 1000) -> Iterator[DocumentBlock]:
+    """The documents `read(on_problem)` gives, and its problems, as blocks of `size` documents."""
+    builder = _BlockBuilder()
+    for document in read(lambda problem: builder.problem(problem)):
+        builder.add(document)
+        if len(builder.block) >= size:
+            yield builder.take()
+    if len(builder.block) or builder.block.problems:
+        yield builder.take()
+
+
+# A unit of reading work: ("files", paths, explicit), ("lines", path, start, end, first line number), or
+# ("here", path, explicit): a web archive, read in this process as it streams (its pages can be many).
+_Unit = tuple[Any, ...]
+
+
+def _file_blocks(paths: list[Path], fields: Fields, jobs: int | None, explicit: bool) -> Iterator[DocumentBlock]:
+    workers = available_jobs(jobs)
+    units = _units(paths, explicit, workers) if workers > 1 else []
+    if len(units) < 2:
+        yield from _blocks(lambda sink: (d for path in paths for d in _iter_file(path, fields, sink, explicit)))
+        return
+    work = [(unit, fields) for unit in units]
+    for unit, block in zip(units, ordered_map(_read_unit, work, workers, ahead=READ_AHEAD * workers), strict=True):
+        if unit[0] == "here":
+            yield from _blocks(lambda sink: _iter_file(Path(unit[1]), fields, sink, unit[2]))  # noqa: B023
+        else:
+            yield block
+
+
+def _units(paths: list[Path], explicit: bool, workers: int) -> list[_Unit]:
+    """The work of reading `paths` on several processes: batches of files, and blocks of the lines of
+    each large JSON Lines file, numbered from each block's first line (counted on the workers first)."""
+    units: list[_Unit] = []
+    batch: list[str] = []
+    for path in paths:
+        if is_warc(str(path)):
+            if batch:
+                units.append(("files", tuple(batch), explicit))
+                batch = []
+            units.append(("here", str(path), explicit))
+            continue
+        blocks = _line_blocks(path) if path.suffix.lower() in JSONL_SUFFIXES else []
+        if not blocks:
+            batch.append(str(path))
+            if len(batch) == FILE_BATCH:
+                units.append(("files", tuple(batch), explicit))
+                batch = []
+            continue
+        if batch:
+            units.append(("files", tuple(batch), explicit))
+            batch = []
+        counts = ordered_map(_count_lines, [(str(path), start, end) for start, end in blocks], workers)
+        first = 1
+        for (start, end), lines in zip(blocks, counts, strict=True):
+            units.append(("lines", str(path), start, end, first))
+            first += lines
+    if batch:
+        units.append(("files", tuple(batch), explicit))
+    return units
+
+
+def _line_blocks(path: Path) -> list[tuple[int, int]]:
+    """Byte ranges of about JSONL_BLOCK_BYTES, each ending at a line's end, of a JSON Lines file of at
+    least PARALLEL_JSONL_BYTES; none for a smaller (or unreadable) one, which is read as a whole."""
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size < PARALLEL_JSONL_BYTES:
+                return []
+            blocks, start = [], 0
+            while start < size:
+                handle.seek(min(start + JSONL_BLOCK_BYTES, size))
+                handle.readline()  # on to the end of the line the block would cut
+                end = min(handle.tell(), size)
+                blocks.append((start, end))
+                start = end
+            return blocks
+    except OSError:
+        return []  # read as a whole, which reports the problem
+
+
+def _count_lines(block: tuple[str, int, int]) -> int:
+    name, start, end = block
+    with open(name, "rb") as handle:
+        handle.seek(start)
+        return handle.read(end - start).count(b"\n")
+
+
+def _read_unit(work: tuple[_Unit, Fields]) -> DocumentBlock:
+    """A unit of work read into a block (a web archive's is empty: read in the calling process)."""
+    unit, fields = work
+    builder = _BlockBuilder()
+    if unit[0] == "files":
+        _, names, explicit = unit
+        for name in names:
+            for document in _iter_file(Path(name), fields, builder.problem, explicit):
+                builder.add(document)
+    elif unit[0] == "lines":
+        _, name, start, end, first = unit
+        try:
+            with open(name, "rb") as handle:
+                handle.seek(start)
+                data = handle.read(end - start)
+        except OSError as error:
+            builder.problem(Problem(name, f"cannot read: {error.strerror or error}"))
+            return builder.take()
+        for _, document in iter_jsonl_records(io.BytesIO(data), name, fields, builder.problem, first):
+            builder.add(document)
+    return builder.take()
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -171,11 +382,11 @@ def _iter_jsonl_stream(stream: IO[bytes], name: str, fields: Fields, on_problem:
 
 
 def iter_jsonl_records(
-    stream: IO[bytes], name: str, fields: Fields, on_problem: ProblemSink
+    stream: IO[bytes], name: str, fields: Fields, on_problem: ProblemSink, first: int = 1
 ) -> Iterator[tuple[int, Document]]:
-    """(line number, document) for each readable line of a JSON Lines stream, numbered from 1 as
+    """(line number, document) for each readable line of a JSON Lines stream, numbered from `first` as
     iterating the stream splits it, so a second pass over the same bytes finds the same lines."""
-    for number, raw in enumerate(stream, start=1):
+    for number, raw in enumerate(stream, start=first):
         where = f"{name}:{number}"
         if not raw.strip():
             continue

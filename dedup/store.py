@@ -11,9 +11,12 @@ import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from .document import Document
+
+if TYPE_CHECKING:
+    from .reading import DocumentBlock
 
 SPOOL_AFTER_BYTES = 64 * 1024 * 1024  # texts beyond this many bytes go to the spool file
 SPOOL_BLOCK_BYTES = 1024 * 1024  # records gathered before one write: a system call per record cost more
@@ -39,6 +42,18 @@ class Spool:
         self._offsets.append(self._end)
         self._sizes.append(len(data))
         self._end += len(data)
+        self._pending.append(data)
+        if self._end - self._written >= SPOOL_BLOCK_BYTES:
+            self.flush()
+
+    def extend(self, data: bytes, sizes: Sequence[int]) -> None:
+        """Append records given end to end in `data`, record i `sizes[i]` bytes long."""
+        assert self._handle is not None, "the spool is closed"
+        for size in sizes:
+            self._offsets.append(self._end)
+            self._end += size
+        self._sizes.extend(sizes)
+        assert self._end - self._written - sum(map(len, self._pending)) == len(data), "sizes do not add up"
         self._pending.append(data)
         if self._end - self._written >= SPOOL_BLOCK_BYTES:
             self.flush()
@@ -106,6 +121,37 @@ class DocumentStore(Sequence[Document]):
         for document in documents:
             store.append(document)
         if store._spool is not None:
+            store._spool.flush()  # before any worker forks
+        return store
+
+    @classmethod
+    def of_blocks(cls, blocks: Iterable[DocumentBlock], spool_after_bytes: int = SPOOL_AFTER_BYTES) -> DocumentStore:
+        """The store of the documents of `blocks` (reading.iter_blocks). Their texts stay encoded until the
+        store knows where they go: spooled as they came, or decoded once the last block is in."""
+        store = cls(spool_after_bytes)
+        held: list[DocumentBlock] = []
+        held_bytes = 0
+        for block in blocks:
+            store.ids += block.ids
+            store.dates += block.dates
+            store.titles += block.titles
+            store.urls += block.urls
+            store.lengths.extend(block.lengths)
+            if store._spool is None:
+                held.append(block)
+                held_bytes += len(block.texts)
+                if held_bytes <= spool_after_bytes:
+                    continue
+                store._spool, store._texts = Spool("dedup-spool-"), None
+                for waiting in held:
+                    store._spool.extend(waiting.texts, waiting.sizes)
+                held = []
+            else:
+                store._spool.extend(block.texts, block.sizes)
+        if store._spool is None:
+            store._texts = [text for block in held for text in block.decoded_texts()]
+            store._held_bytes = sum(store.lengths)
+        else:
             store._spool.flush()  # before any worker forks
         return store
 

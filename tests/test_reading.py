@@ -123,3 +123,46 @@ def test_inputs_are_never_modified(tmp_path: Path) -> None:
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     read(tmp_path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_reading_on_several_processes_gives_the_same_documents_and_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Folders are read in batches of files and large JSON Lines files in blocks of lines, on several
+    processes: the same documents, ids (line numbers too) and problems, in the same order, as one."""
+    import dedup.reading as reading
+
+    monkeypatch.setattr(reading, "PARALLEL_JSONL_BYTES", 200)
+    monkeypatch.setattr(reading, "JSONL_BLOCK_BYTES", 64)
+    monkeypatch.setattr(reading, "FILE_BATCH", 3)
+    lines = []
+    for n in range(60):
+        record = {"text": f"Story {n} told at length.", "date": f"2024-01-{1 + n % 28:02d}"}
+        if n % 3:
+            record["id"] = f"s{n % 17}"  # repeats: renamed in reading order; the others are named by line
+        lines.append(json.dumps(record) if n % 11 else "{broken")
+        if n % 13 == 0:
+            lines.append("")
+    (tmp_path / "big.jsonl").write_text("\n".join(lines) + "\n")
+    for n in range(10):
+        (tmp_path / f"page{n}.txt").write_text(f"date 2023-05-0{1 + n % 9}\nPage {n}." if n != 4 else "  \n")
+    (tmp_path / "s1").write_text("a file named like an id")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "s1.txt").write_text("another")
+    made: list = []
+    units = reading._units
+    monkeypatch.setattr(reading, "_units", lambda *args: made.extend(units(*args)) or units(*args))
+    runs = []
+    for jobs in (1, 2):
+        problems: list = []
+        documents = list(
+            reading.iter_documents([str(tmp_path), str(tmp_path / "big.jsonl")], Fields(), problems.append, jobs)
+        )
+        runs.append((documents, problems))
+    assert runs[0] == runs[1]
+    documents, problems = runs[0]
+    assert len(documents) == 2 * 54 + 9 + 1  # "s1" has no suffix: not read from a folder
+    assert len(made) > 10 and any(unit[0] == "lines" for unit in made)
+    assert f"{tmp_path / 'big.jsonl'}:5" in [d.id for d in documents]  # no id: the line names it
+    assert sum("duplicate id" in p.what for p in problems) > 40
+    assert sum("malformed JSON line" in p.what for p in problems) == 2 * 6

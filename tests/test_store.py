@@ -85,3 +85,21 @@ def test_spool_writes_blocks_and_reads_back_what_is_not_written_yet(monkeypatch:
         assert os.fstat(spool._handle).st_size == sum(map(len, records))  # type: ignore[arg-type]
     finally:
         spool.close()
+
+
+@pytest.mark.parametrize("spool_after_bytes", [0, 100, 10**9])
+def test_a_store_of_blocks_is_the_store_of_their_documents(spool_after_bytes: int) -> None:
+    from dedup.reading import _blocks
+
+    documents = [
+        Document(f"d{n}", f"Text {n} é \ud800 {'x' * n}", f"2024-01-{1 + n:02d}", "T" if n % 2 else None)
+        for n in range(30)
+    ]
+    blocks = list(_blocks(lambda sink: iter(documents), size=7))
+    assert len(blocks) == 5
+    store = DocumentStore.of_blocks(iter(blocks), spool_after_bytes=spool_after_bytes)
+    assert store.spooled == (spool_after_bytes < 10**9)
+    assert list(store) == documents
+    assert [store.text(i) for i in range(30)] == [d.text for d in documents]
+    assert list(store.lengths) == [len(d.text) for d in documents]
+    store.close()
