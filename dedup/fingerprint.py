@@ -15,7 +15,6 @@ permutations, the rewrite channel 384 (its LSH needs more bands: see candidates.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,9 +27,11 @@ from .boilerplate import with_other_paragraphs
 from .content import SHINGLE_SIZE, Content, OwnParagraphs, own_ascii_paragraphs, own_paragraphs
 from .hashing import (
     fingerprints_of_ascii_texts,
+    fold_key,
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
+    span_keys,
     spliced_sets,
 )
 from .text import clean, compiled_form, content_words, shingles, stopword_table, words
@@ -109,6 +110,24 @@ class HashSets:
         return cls(values, offsets)
 
     @classmethod
+    def scattered(cls, documents: int, parts: Sequence[tuple[Sequence[int], HashSets]]) -> HashSets:
+        """The sets of `documents` documents, document rows[k] holding set k of each part (rows, sets);
+        any other document an empty set."""
+        sizes = np.zeros(documents, dtype=np.int64)
+        for rows, sets in parts:
+            sizes[np.asarray(rows, dtype=np.int64)] = sets.sizes()
+        offsets = np.zeros(documents + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        values = np.empty(int(offsets[-1]), dtype=np.uint32)
+        for rows, sets in parts:
+            if len(rows) == documents:  # every document: the usual chunk of news, all of it ASCII
+                values[:] = sets.values
+                continue
+            starts = np.repeat(offsets[np.asarray(rows, dtype=np.int64)] - sets.offsets[:-1], sets.sizes())
+            values[starts + np.arange(sets.values.size)] = sets.values
+        return cls(values, offsets)
+
+    @classmethod
     def join(cls, parts: Sequence[HashSets]) -> HashSets:
         """The sets of consecutive batches, as one."""
         offsets = [np.zeros(1, dtype=np.int64)]
@@ -174,9 +193,10 @@ def fingerprint(index: int, content: Content) -> Fingerprint:
 
 
 def content_hash(normalized: bytes) -> int:
-    """64 bits of BLAKE2b of the normalised text's UTF-8: exact copies (after normalisation and chrome) have
-    equal hashes."""
-    return int.from_bytes(hashlib.blake2b(normalized, digest_size=8).digest(), "little")
+    """A 64-bit hash of the normalised text's UTF-8 (hashing.fold_key): exact copies (after normalisation and
+    chrome) have equal hashes. Compared only within a run; ASCII texts are hashed in compiled code a
+    chunk at a time (hashing.span_keys), to the same values."""
+    return int(np.int64(fold_key(np.frombuffer(normalized, dtype=np.uint8))).view(np.uint64))
 
 
 def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -211,9 +231,6 @@ def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[n
 def _signatures(
     texts: Sequence[str], cleaned: Sequence[str], plain: Sequence[int], own: OwnParagraphs, chrome: frozenset[int]
 ) -> Signatures:
-    normalized: list[bytes] = [b""] * len(texts)
-    for row, i in enumerate(plain):
-        normalized[i] = own.folded[own.folded_starts[row] : own.folded_ends[row]].tobytes()
     rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
     rest_normalized = {i: own_paragraphs(texts[i], chrome)[1] for i in rest}
     forms = {i: compiled_form(text) for i, text in rest_normalized.items()}
@@ -221,8 +238,10 @@ def _signatures(
 
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
     word_counts = np.zeros(len(texts), dtype=np.int64)
-    term_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
-    bigram_sets: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
+    exact = np.zeros(len(texts), dtype=np.uint64)
+    exact[plain] = span_keys(own.folded, own.folded_starts, own.folded_ends).view(np.uint64)
+    term_parts: list[tuple[Sequence[int], HashSets]] = []
+    bigram_parts: list[tuple[Sequence[int], HashSets]] = []
     unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)
     for indices, batch in ((plain, own.folded), (compiled, unicode_buffer)):
         if not indices:
@@ -231,19 +250,23 @@ def _signatures(
             batch, len(indices), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
         )
         copies[indices], word_counts[indices] = copy_rows, counts
-        for row, i in enumerate(indices):
-            term_sets[i] = term_values[term_offsets[row] : term_offsets[row + 1]]
-            bigram_sets[i] = bigram_values[bigram_offsets[row] : bigram_offsets[row + 1]]
+        term_parts.append((indices, HashSets(term_values, term_offsets)))
+        bigram_parts.append((indices, HashSets(bigram_values, bigram_offsets)))
+    by_python = [i for i in rest if forms[i] is None]
+    python_sets = []
     for i in rest:
-        normalized[i] = rest_normalized[i].encode("utf-8", errors="surrogatepass")
+        exact[i] = content_hash(rest_normalized[i].encode("utf-8", errors="surrogatepass"))
         if forms[i] is not None:
             continue
         text_words = words(rest_normalized[i])
         (copies[i],) = _signature_rows([text_words], SHINGLE_SIZE, COPY_PERM)
         word_counts[i] = len(text_words)
-        term_sets[i], bigram_sets[i] = term_hashes(content_words(text_words))
-    exact = np.array([content_hash(text) for text in normalized], dtype=np.uint64)
-    return Signatures(copies, exact, word_counts, HashSets.of(term_sets), HashSets.of(bigram_sets))
+        python_sets.append(term_hashes(content_words(text_words)))
+    if by_python:
+        term_parts.append((by_python, HashSets.of([terms for terms, _ in python_sets])))
+        bigram_parts.append((by_python, HashSets.of([bigrams for _, bigrams in python_sets])))
+    terms, bigrams = HashSets.scattered(len(texts), term_parts), HashSets.scattered(len(texts), bigram_parts)
+    return Signatures(copies, exact, word_counts, terms, bigrams)
 
 
 def common_terms(terms: HashSets) -> np.ndarray:

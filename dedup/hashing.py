@@ -701,6 +701,18 @@ def fold_key(folded: np.ndarray) -> np.int64:
     return np.int64(_fmix64(value))
 
 
+@njit(cache=True, nogil=True)
+def span_keys(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """fold_key of each span buffer[starts[k]:ends[k]]."""
+    keys = np.empty(starts.shape[0], dtype=np.int64)
+    for k in range(starts.shape[0]):
+        value = _FNV_OFFSET
+        for position in range(starts[k], ends[k]):
+            value = (value ^ np.uint64(buffer[position])) * _FNV_PRIME
+        keys[k] = np.int64(_fmix64(value))
+    return keys
+
+
 @njit(cache=True, inline="always")
 def _stripped(buffer: np.ndarray, start: int, end: int) -> tuple[int, int]:
     while start < end and _is_space(buffer[start]):

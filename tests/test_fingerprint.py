@@ -269,3 +269,26 @@ def test_hash_sets_take_and_splice_rows() -> None:
         expected = [others[rows.index(i)] if i in rows else sets[i] for i in range(12)]
         assert [spliced[i].tolist() for i in range(12)] == [values.tolist() for values in expected]
         assert spliced.offsets.tolist() == HashSets.of(expected).offsets.tolist()
+
+
+def test_hash_sets_scattered_to_their_rows() -> None:
+    rng = np.random.default_rng(2)
+    sets = [np.unique(rng.integers(0, 50, rng.integers(0, 6))).astype(np.uint32) for _ in range(9)]
+    rows_a, rows_b = [0, 2, 3, 7], [1, 8]
+    parts = [(rows_a, HashSets.of([sets[i] for i in rows_a])), (rows_b, HashSets.of([sets[i] for i in rows_b]))]
+    scattered = HashSets.scattered(9, parts)
+    expected = [sets[i] if i in rows_a + rows_b else np.empty(0, dtype=np.uint32) for i in range(9)]
+    assert [scattered[i].tolist() for i in range(9)] == [values.tolist() for values in expected]
+    everything = HashSets.scattered(9, [(list(range(9)), HashSets.of(sets))])
+    assert everything.values.tolist() == HashSets.of(sets).values.tolist()
+
+
+def test_exact_hashes_of_a_batch_are_content_hashes_of_the_normalised_texts() -> None:
+    from dedup.content import own_paragraphs
+    from dedup.fingerprint import content_hash
+
+    texts = [*TEXTS, "Digits ٣ and words", TEXTS[0]]
+    batch = signatures(texts, CHROME)
+    expected = [content_hash(own_paragraphs(text, CHROME)[1].encode("utf-8")) for text in texts]
+    assert batch.exact.tolist() == expected
+    assert batch.exact[0] == batch.exact[-1] and len(set(expected)) == len(texts) - 1
