@@ -936,6 +936,33 @@ def ascii_sentences(
     )
 
 
+@njit(cache=True, nogil=True)
+def breadth_first_order(starts: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
+    """The nodes of a graph (node i links to neighbours[starts[i]:starts[i + 1]]) in breadth-first order,
+    each connected component from its lowest node, components by their lowest node."""
+    nodes = starts.shape[0] - 1
+    order = np.empty(nodes, dtype=np.int64)
+    seen = np.zeros(nodes, dtype=np.bool_)
+    count = 0
+    for root in range(nodes):
+        if seen[root]:
+            continue
+        seen[root] = True
+        order[count] = root
+        head = count
+        count += 1
+        while head < count:
+            node = order[head]
+            head += 1
+            for link in range(starts[node], starts[node + 1]):
+                neighbour = neighbours[link]
+                if not seen[neighbour]:
+                    seen[neighbour] = True
+                    order[count] = neighbour
+                    count += 1
+    return order
+
+
 def prepare_compiler() -> None:
     """Set numba up in this process: its first compiled call, even one loaded from the cache, builds the
     compiler's context (a quarter of a second). Processes forked afterwards inherit it; each stage's

@@ -19,8 +19,6 @@ from functools import lru_cache, partial
 from typing import Protocol
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .boilerplate import find_boilerplate
 from .candidates import (
@@ -47,7 +45,7 @@ from .fingerprint import (
     signatures_and_paragraphs,
     term_counts,
 )
-from .hashing import prepare_compiler
+from .hashing import breadth_first_order, prepare_compiler
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore, Spool
@@ -279,13 +277,18 @@ def _verification_order(first: np.ndarray, second: np.ndarray, documents: int) -
     """An order of the pairs in which each verifier's cache of extracted articles serves most of them.
 
     Extracting an article costs four times as much as scoring a pair, and pairs sorted by their first
-    article fetch the second from anywhere in the run. Numbering the articles in reverse Cuthill-McKee
-    order (a breadth-first order that keeps linked articles close) and taking pairs by their lower number
-    walks the graph a neighbourhood at a time, so most pairs find both articles in the cache. It depends
-    on the pairs alone, never on `jobs`."""
-    graph = coo_matrix((np.ones(first.size, dtype=np.int8), (first, second)), shape=(documents, documents)).tocsr()
+    article fetch the second from anywhere in the run. Numbering the articles breadth first over the
+    pairs (hashing.breadth_first_order: linked articles get near numbers) and taking pairs by their lower
+    number walks the graph a neighbourhood at a time, so most pairs find both articles in the cache. It
+    depends on the pairs alone, never on `jobs`. (scipy's reverse Cuthill-McKee did this before; importing
+    scipy took a tenth of a second of every run's start.)"""
+    ends = np.concatenate([first, second])
+    others = np.concatenate([second, first])
+    by_end = np.argsort(ends, kind="stable")
+    starts = np.zeros(documents + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=documents), out=starts[1:])
     numbering = np.empty(documents, dtype=np.int64)
-    numbering[reverse_cuthill_mckee(graph + graph.T, symmetric_mode=True)] = np.arange(documents)
+    numbering[breadth_first_order(starts, others[by_end].astype(np.int64))] = np.arange(documents)
     low = np.minimum(numbering[first], numbering[second])
     high = np.maximum(numbering[first], numbering[second])
     return np.lexsort((high, low))

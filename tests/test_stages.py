@@ -586,3 +586,29 @@ def test_evidence_of_text_is_evidence_of_its_content() -> None:
     words_a, words_b = (extract_content(t).words for t in (ascii_text, ascii_text + "\n\nThe café closed."))
     assert shared_count(a.shingles, b.shingles) == len(set(windows(words_a, 5)) & set(windows(words_b, 5)))
     assert shared_count(a.terms, b.terms) == a.terms.size
+
+
+def test_breadth_first_order_numbers_each_component_together() -> None:
+    from dedup.hashing import breadth_first_order
+
+    rng = np.random.default_rng(3)
+    nodes = 40
+    first = rng.integers(0, nodes, 60)
+    second = rng.integers(0, nodes, 60)
+    keep = first != second
+    first, second = first[keep], second[keep]
+    ends, others = np.concatenate([first, second]), np.concatenate([second, first])
+    by_end = np.argsort(ends, kind="stable")
+    starts = np.zeros(nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(ends, minlength=nodes), out=starts[1:])
+    order = breadth_first_order(starts, others[by_end].astype(np.int64)).tolist()
+    assert sorted(order) == list(range(nodes))
+    # Breadth first: every node but a component's first is linked to a node numbered before it, and the
+    # first node of each component is the lowest of it (so the later components start higher).
+    linked = {(a, b) for a, b in zip(ends.tolist(), others.tolist(), strict=True)}
+    place = {node: k for k, node in enumerate(order)}
+    roots = [
+        node for node in order if not any((node, other) in linked and place[other] < place[node] for other in order)
+    ]
+    assert roots == sorted(roots) and roots[0] == 0
+    assert any(len({a for a, _ in linked}) > 1 for _ in [0])
