@@ -417,7 +417,7 @@ def record_document(record: Any, where: str, fields: Fields, on_problem: Problem
         on_problem(Problem(where, f"expected a JSON object, found {type(record).__name__}"))
         return None
     text = record.get(fields.text)
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or not text or text.isspace():  # strip() copied every text
         on_problem(Problem(where, f"no text in field {fields.text!r}"))
         return None
     raw_id = record.get(fields.id)

@@ -127,9 +127,13 @@ def _evidence_of(index: int) -> Evidence:
     return Evidence.of_text(run.store.text(index), run.chrome)
 
 
-def _evidence_chunk(indices: np.ndarray) -> list[bytes]:
+def _evidence_chunk(indices: np.ndarray) -> tuple[bytes, list[int]]:
+    """The evidence records of some articles end to end, and the size of each (Spool.extend)."""
     run = _current()
-    return [evidence.to_bytes() for evidence in Evidence.of_texts(list(run.store.texts(indices.tolist())), run.chrome)]
+    records = [
+        evidence.to_bytes() for evidence in Evidence.of_texts(list(run.store.texts(indices.tolist())), run.chrome)
+    ]
+    return b"".join(records), [len(record) for record in records]
 
 
 def _fingerprint_chunk(
@@ -401,9 +405,8 @@ def scan(
         slots = np.full(n, -1, dtype=np.int64)
         slots[paired] = np.arange(paired.size)
         paired_chunks = [paired[start:end] for start, end in _chunks(paired.size, DOCUMENT_CHUNK)]
-        for records in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
-            for record in records:
-                evidence.append(record)
+        for records, sizes in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
+            evidence.extend(records, sizes)
         evidence.flush()  # before the verifiers fork
         _run = _Run(store, chrome, options.policy, evidence=evidence, evidence_slots=slots)
         _evidence.cache_clear()
