@@ -66,7 +66,7 @@ _YEAR = r"(?:19|20)\d\d"
 _DATE = re.compile(
     rf"(?<![\w$£€])(?:(?P<day_before>{_DAY})\s+)?(?P<month>{_MONTH})\b\.?"
     rf"(?:\s+(?P<day_after>{_DAY})\b)?(?:,?\s+(?P<year>{_YEAR})\b)?"
-    rf"|(?<![\w.\-])(?P<iso>{_YEAR}-[01]\d-[0-3]\d)\b"
+    rf"|(?<![\w.\-])(?P<iso>{_YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b"
     rf"|\b(?P<weekday>{'|'.join(_WEEKDAYS)})\b"
     rf"|(?<![\w$£€.,\-])(?P<lone_year>{_YEAR})\b(?![%.,]\d|\s?%|\s?percent)"
 )

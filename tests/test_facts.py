@@ -30,6 +30,13 @@ def test_month_abbreviations_iso_dates_weekdays_and_years() -> None:
     assert found["date"] == {"Oct. 7, 2023", "2024-01-09", "Saturday", "2019"}
 
 
+def test_only_real_months_and_days_make_an_iso_date() -> None:
+    """A month of 13-19 crashed the run (no such month name); 00 read as December."""
+    assert facts_of("Batch 2024-13-01 shipped.")["date"] == {"2024"}  # a year, then a code
+    assert facts_of("Batch 2024-00-10 and 2024-12-39 shipped.")["date"] == {"2024"}
+    assert facts_of("It was 2024-12-31, then 2024-02-01.")["date"] == {"2024-12-31", "2024-02-01"}
+
+
 def test_the_same_date_written_two_ways_is_one_fact() -> None:
     (fact,) = extract(["It began on Oct. 7, 2023.", "The log says 2023-10-07."]).facts
     assert (fact.kind, fact.key, fact.sentences) == ("date", "october 7 2023", (0, 1))
@@ -158,7 +165,8 @@ def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds()
     pieces = [
         *"0123456789 ,.-$%'#(", "US$", "A$", "NZ$", "HK$", "C$", "May", "may", "March", "Jan.", "Sept", "Oct.",
         "Friday", "two", "Two", "TWELVE", "nineteen", "hundred", "thousand", "million", "bn", "m", "k",
-        "percent", "per cent", "st", "th", "1999", "2024", "2021-06-10", "x", "\x1c", "ab", "seventy", "fiver",
+        "percent", "per cent", "st", "th", "1999", "2024", "2021-06-10", "2024-13-01", "x", "\x1c", "ab",
+        "seventy", "fiver",
     ]  # fmt: skip
     rng = random.Random(3)
     sentences = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))) for _ in range(4000)]
