@@ -10,19 +10,19 @@ more than once. `Evidence` is made once per article and is small enough (about 3
 The word and term sets hold 64-bit hashes of their tokens and windows of tokens (hashing.py), sorted and
 distinct: the counts verification divides are exact unless two different strings share a hash, about once
 in 10^14 pairs of articles. `of_text` tokenises ASCII text in compiled code, and `of` hashes tokens made
-in Python, to the same values. Figures are hashed with Python's `hash`, seeded per interpreter: evidence
-is compared only within the run (and the forked workers) that made it, and never stored beyond it.
+in Python, to the same values. Figures are 64-bit hashes of their kind and key (facts.figure_hash), found
+in compiled code in ASCII sentences (compiled_facts.py) and by regular expressions in the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .content import SHINGLE_SIZE, Content, content_of, sentences_and_normalized_of_texts
-from .facts import figures, figures_of_articles
+from .facts import figure_hashes_of_articles
 from .hashing import evidence_of_ascii_sentences, evidence_of_tokens
 from .text import compiled_form, normalize, stopword_table
 
@@ -42,7 +42,7 @@ class Evidence:
     sentence_values: np.ndarray  # each sentence's content words (sentences without any left out): set i is
     sentence_offsets: np.ndarray  # sentence_values[sentence_offsets[i]:sentence_offsets[i + 1]]
     sentence_weights: np.ndarray  # float64: each sentence's content words, repeats counted
-    figures: np.ndarray  # int64 hashes of its figures (facts.figures: dates, and numbers over 12)
+    figures: np.ndarray  # facts.figure_hash of each of its figures (facts.figures: dates, numbers over 12)
 
     @classmethod
     def of(cls, content: Content) -> Evidence:
@@ -51,7 +51,7 @@ class Evidence:
             _utf8("\n".join(" ".join(terms) for terms in content.sentence_terms)),
             SHINGLE_SIZE,
         )
-        return cls(content.normalized, len(content.words), *sets, _hash_set(figures(content.sentences)))
+        return cls(content.normalized, len(content.words), *sets, figure_hashes_of_articles([content.sentences])[0])
 
     @classmethod
     def of_text(cls, text: str, chrome: frozenset[int] = frozenset()) -> Evidence:
@@ -64,11 +64,11 @@ class Evidence:
         """of_text of each text, their paragraphs and sentences found all at once (content's
         sentences_and_normalized_of_texts)."""
         parts = sentences_and_normalized_of_texts(texts, chrome)
-        found = figures_of_articles([own_sentences for own_sentences, _ in parts])
+        found = figure_hashes_of_articles([own_sentences for own_sentences, _ in parts])
         return [cls._of_sentences(*part, figures) for part, figures in zip(parts, found, strict=True)]
 
     @classmethod
-    def _of_sentences(cls, own_sentences: list[str], normalized: str, found: frozenset[tuple[str, str]]) -> Evidence:
+    def _of_sentences(cls, own_sentences: list[str], normalized: str, figures: np.ndarray) -> Evidence:
         joined = "\n".join(own_sentences)
         # Normalising ASCII sentences (content.extract_content) only folds case and spaces, and spaces
         # never change a token.
@@ -79,7 +79,7 @@ class Evidence:
         words, shingles, terms, bigrams, values, offsets, weights = evidence_of_ascii_sentences(
             buffer, SHINGLE_SIZE, *stopword_table()
         )
-        return cls(normalized, words, shingles, terms, bigrams, values, offsets, weights, _hash_set(found))
+        return cls(normalized, words, shingles, terms, bigrams, values, offsets, weights, figures)
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (
@@ -108,10 +108,6 @@ class Evidence:
             position += 8 * size
         text = data[position : position + text_size].decode("utf-8", errors="surrogatepass")
         return cls(text, words, *arrays)
-
-
-def _hash_set(items: Iterable[object]) -> np.ndarray:
-    return np.unique(np.fromiter(map(hash, items), dtype=np.int64))
 
 
 def _utf8(text: str) -> np.ndarray:

@@ -40,7 +40,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from .hashing import figure_starts, lookup_table
+from .compiled_facts import ascii_figure_hashes
+from .compiled_facts import tables as figure_tables
+from .hashing import figure_starts, fold_key, lookup_table
 from .text import STOPWORDS, normalize, stem, word_spans, words
 
 KINDS = ("name", "date", "number")
@@ -203,25 +205,58 @@ def figures_of_articles(articles: Sequence[Sequence[str]]) -> list[frozenset[tup
     compiled call. Only the keys are made: a figure's text, and the unit word after a number, are not
     compared."""
     starts_of = iter(_starts_of_each([sentence for sentences in articles for sentence in sentences]))
-    found: list[frozenset[tuple[str, str]]] = []
-    for sentences in articles:
-        keys: set[tuple[str, str]] = set()
+    return [
+        frozenset(figure for sentence in sentences for figure in _sentence_figures(sentence, next(starts_of)))
+        for sentences in articles
+    ]
+
+
+def _sentence_figures(sentence: str, starts: list[int] | None) -> set[tuple[str, str]]:
+    """The figures of one sentence, by the regular expressions (at `starts`, when they are known)."""
+    keys: set[tuple[str, str]] = set()
+    if starts == []:
+        return keys
+    masked = sentence
+    for match in _DATE.finditer(sentence) if starts is None else _matches_at(_DATE, sentence, starts):
+        date = _date_key(match.groups())
+        if date is not None:
+            keys.add(("date", date))
+            masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
+    pattern = _ASCII_NUMBER if starts is not None and not _ASCII_SPACES.search(sentence) else _NUMBER
+    for match in pattern.finditer(masked) if starts is None else _matches_at(pattern, masked, starts):
+        number = _number_key(match.groups())
+        if number is not None and number not in SMALL_NUMBERS:
+            keys.add(("number", number))
+    return keys
+
+
+def figure_hash(kind: str, key: str) -> int:
+    """A figure as evidence holds it: a 64-bit hash of its kind and key (hashing.fold_key)."""
+    return int(fold_key(np.frombuffer(f"{kind}\0{key}".encode("utf-8", errors="surrogatepass"), dtype=np.uint8)))
+
+
+def figure_hashes_of_articles(articles: Sequence[Sequence[str]]) -> list[np.ndarray]:
+    """The figure_hash of each of each article's `figures` (sorted, distinct): ASCII sentences in compiled
+    code (compiled_facts.py), the others, and the few it leaves, by the regular expressions."""
+    plain, owners, others = [], [], []
+    for article, sentences in enumerate(articles):
         for sentence in sentences:
-            starts = next(starts_of)
-            if starts == []:
-                continue
-            masked = sentence
-            for match in _DATE.finditer(sentence) if starts is None else _matches_at(_DATE, sentence, starts):
-                date = _date_key(match.groups())
-                if date is not None:
-                    keys.add(("date", date))
-                    masked = masked[: match.start()] + "#" * (match.end() - match.start()) + masked[match.end() :]
-            pattern = _ASCII_NUMBER if starts is not None and not _ASCII_SPACES.search(sentence) else _NUMBER
-            for match in pattern.finditer(masked) if starts is None else _matches_at(pattern, masked, starts):
-                number = _number_key(match.groups())
-                if number is not None and number not in SMALL_NUMBERS:
-                    keys.add(("number", number))
-        found.append(frozenset(keys))
+            if sentence.isascii():
+                plain.append(sentence)
+                owners.append(article)
+            else:
+                others.append((article, sentence))
+    lines = np.zeros(len(plain) + 1, dtype=np.int64)
+    np.cumsum([len(sentence) for sentence in plain], out=lines[1:])
+    buffer = np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)
+    values, offsets, fallback = ascii_figure_hashes(
+        buffer, lines, np.array(owners, dtype=np.int64), len(articles), *_start_word_table(), *figure_tables()
+    )
+    found = [values[offsets[k] : offsets[k + 1]] for k in range(len(articles))]
+    others += [(owners[k], plain[k]) for k in np.flatnonzero(fallback).tolist()]
+    for article, sentence in others:
+        hashes = [figure_hash(*figure) for figure in _sentence_figures(sentence, None)]
+        found[article] = np.union1d(found[article], np.array(hashes, dtype=np.int64))
     return found
 
 

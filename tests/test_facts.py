@@ -201,3 +201,30 @@ def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds()
         "2",
         "friday",
     }
+
+
+def test_compiled_figures_are_the_regular_expressions_figures() -> None:
+    """ASCII sentences' figures are found in compiled code (compiled_facts.py): the same figures as the
+    regular expressions find, on random sentences built from the pieces the rules turn on."""
+    import random
+
+    from dedup.facts import figure_hash, figure_hashes_of_articles
+
+    pieces = [
+        *"0123456789 ,.-$%'#(_\t", "US$", "us$", "A$", "NZ$", "HK$", "C$", "May", "may", "March", "Mar", "Jan.",
+        "Sept", "Sep", "Oct.", "June", "Friday", "Monday", "two", "Two", "TWELVE", "nineteen", "seventeen", "dozen",
+        "hundred", "thousand", "million", "Million", "trillion", "bn", "BN", "m", "k", "percent", "Percent",
+        "per cent", "per", "cent", "st", "th", "nd", "1st", "31", "32", "00", "1999", "2024", "2021-06-10",
+        "2024-13-01", "1,234", "1,2345", "0.50", "12.000", "x", "\x1c", "ab", "seventy", "fiver", "A", "HK", "  ",
+    ]  # fmt: skip
+    rng = random.Random(8)
+    sentences = ["".join(rng.choice(pieces) for _ in range(rng.randrange(1, 25))) for _ in range(3000)]
+    articles = [sentences[start : start + 5] for start in range(0, len(sentences), 5)]
+    articles += [
+        ["Caf\u00e9 owners paid \u20ac5m on May 2, 2024.", "They paid $3 billion."],  # non-ASCII: by regex
+        ["A value of 12345678901234567890123456789.5 million dollars."],  # rounds in Python's decimal context
+        [],
+    ]
+    expected = [sorted({figure_hash(*figure) for figure in figures(article)}) for article in articles]
+    assert [found.tolist() for found in figure_hashes_of_articles(articles)] == expected
+    assert sum(map(len, expected)) > 1000
