@@ -12,32 +12,16 @@ tests/test_facts.py holds this to the regular expressions on random sentences.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from numba import njit
 
-from .hashing import _FNV_OFFSET, _FNV_PRIME, _fmix64, _is_space, figure_starts, lookup_table
+from .hashing import _FNV_OFFSET, _FNV_PRIME, _fmix64, _is_space, figure_starts, lookup_table, sorted_distinct_in_place
 
 _HASH = 35  # '#': what facts._masked writes over a date
 _DATE, _NUMBER = 0, 1
 _KINDS = (b"date", b"number")
-_MONTHS = "January February March April May June July August September October November December".split()
-# The month names facts._DATE takes (capitalised): its number, and whether it needs a day or a year.
-_MONTH_WORDS = {
-    **{name: number for number, name in enumerate(_MONTHS, start=1)},
-    **{name[:3]: number for number, name in enumerate(_MONTHS, start=1)},
-    "Sept": 9,
-}
-_AMBIGUOUS = frozenset({"May", "March", "Mar"})
-_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "thousand": 1000, "dozen": 12,
-}  # fmt: skip
-_SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}  # powers of ten
 _MAX_DIGITS = 28  # Python's default decimal precision
 
 
@@ -48,19 +32,24 @@ def _table(words: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return slots, data, offsets, values
 
 
-@lru_cache(maxsize=1)
-def tables() -> tuple[np.ndarray, ...]:
-    """The kernel's word tables, in its arguments' order."""
-    months = _table({word: number + (100 if word in _AMBIGUOUS else 0) for word, number in _MONTH_WORDS.items()})
-    weekdays = _table({day: 0 for day in _WEEKDAYS})
-    numbers = _table(_NUMBER_WORDS)
-    scales = _table(_SCALE_WORDS)
-    month_names = [name.lower().encode("ascii") for name in _MONTHS]
-    name_offsets = np.zeros(13, dtype=np.int64)
-    np.cumsum([len(name) for name in month_names], out=name_offsets[1:])
+def word_tables(
+    months: Mapping[str, int],
+    ambiguous: frozenset[str],
+    weekdays: Sequence[str],
+    numbers: Mapping[str, int],
+    scales: Mapping[str, int],
+    month_names: Sequence[str],
+) -> tuple[np.ndarray, ...]:
+    """The kernel's word tables, in its arguments' order, from facts.py's words: month names as _DATE
+    takes them with their numbers (`ambiguous` ones need a day or a year), weekdays, number words with
+    their values, scale words with their powers of ten, and the month names that keys are made of."""
+    month_table = _table({word: number + (100 if word in ambiguous else 0) for word, number in months.items()})
+    names = [name.lower().encode("ascii") for name in month_names]
+    name_offsets = np.zeros(len(names) + 1, dtype=np.int64)
+    np.cumsum([len(name) for name in names], out=name_offsets[1:])
     return (
-        *months, *weekdays, *numbers, *scales,
-        np.frombuffer(b"".join(month_names), dtype=np.uint8), name_offsets,
+        *month_table, *_table(dict.fromkeys(weekdays, 0)), *_table(dict(numbers)), *_table(dict(scales)),
+        np.frombuffer(b"".join(names), dtype=np.uint8), name_offsets,
     )  # fmt: skip
 
 
@@ -635,18 +624,7 @@ def ascii_figure_hashes(
 
 @njit(cache=True)
 def _close_article(found: np.ndarray, offsets: np.ndarray, article: int, total: int) -> int:
-    """Sort the article's hashes (from offsets[article] to total) and keep each once; the new total."""
-    start = offsets[article]
-    for i in range(start + 1, total):  # an insertion sort: an article has a few figures
-        value, j = found[i], i
-        while j > start and found[j - 1] > value:
-            found[j] = found[j - 1]
-            j -= 1
-        found[j] = value
-    kept = start
-    for i in range(start, total):
-        if i == start or found[i] != found[kept - 1]:
-            found[kept] = found[i]
-            kept += 1
+    """Sort the article's hashes (from offsets[article] to total), each once; the new total."""
+    kept = sorted_distinct_in_place(found, offsets[article], total)
     offsets[article + 1] = kept
     return kept

@@ -40,8 +40,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .compiled_facts import ascii_figure_hashes
-from .compiled_facts import tables as figure_tables
+from .compiled_facts import ascii_figure_hashes, word_tables
 from .hashing import figure_starts, fold_key, lookup_table
 from .text import STOPWORDS, normalize, stem, word_spans, words
 
@@ -309,6 +308,19 @@ def _starts_of_each(sentences: Sequence[str]) -> list[list[int] | None]:
 @lru_cache(maxsize=1)
 def _start_word_table() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return lookup_table(_START_WORDS)
+
+
+@lru_cache(maxsize=1)
+def figure_tables() -> tuple[np.ndarray, ...]:
+    """compiled_facts' tables of this module's words, as _DATE and _NUMBER take them."""
+    return word_tables(
+        {name.capitalize(): number for name, number in _MONTHS.items()},
+        frozenset(name.capitalize() for name in _AMBIGUOUS_MONTHS),
+        _WEEKDAYS,
+        _NUMBER_WORDS,
+        {word: len(str(value)) - 1 for word, value in _SCALE_WORDS.items()},
+        _MONTH_NAMES,
+    )
 
 
 def compare(a: ArticleFacts, b: ArticleFacts, links: Iterable[tuple[Sequence[int], Sequence[int]]] = ()) -> FactDiff:

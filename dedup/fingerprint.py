@@ -31,7 +31,7 @@ from .hashing import (
     signature_of_tokens,
     signatures_of_documents,
     signatures_of_hash_sets,
-    span_keys,
+    span_hashes,
     spliced_sets,
 )
 from .text import clean, compiled_form, content_words, shingles, stopword_table, words
@@ -195,7 +195,7 @@ def fingerprint(index: int, content: Content) -> Fingerprint:
 def content_hash(normalized: bytes) -> int:
     """A 64-bit hash of the normalised text's UTF-8 (hashing.fold_key): exact copies (after normalisation and
     chrome) have equal hashes. Compared only within a run; ASCII texts are hashed in compiled code a
-    chunk at a time (hashing.span_keys), to the same values."""
+    chunk at a time (hashing.span_hashes), to the same values."""
     return int(np.int64(fold_key(np.frombuffer(normalized, dtype=np.uint8))).view(np.uint64))
 
 
@@ -239,7 +239,7 @@ def _signatures(
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
     word_counts = np.zeros(len(texts), dtype=np.int64)
     exact = np.zeros(len(texts), dtype=np.uint64)
-    exact[plain] = span_keys(own.folded, own.folded_starts, own.folded_ends).view(np.uint64)
+    exact[plain] = span_hashes(own.folded, own.folded_starts, own.folded_ends)
     term_parts: list[tuple[Sequence[int], HashSets]] = []
     bigram_parts: list[tuple[Sequence[int], HashSets]] = []
     unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)

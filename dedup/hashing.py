@@ -413,8 +413,9 @@ def _fmix64(value: np.uint64) -> np.uint64:
     return value ^ (value >> np.uint64(33))
 
 
-@njit(cache=True)
-def _token_hashes(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+@njit(cache=True, nogil=True)
+def span_hashes(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The 64-bit hash (FNV-1a, then fmix64: fold_key's) of each span buffer[starts[k]:ends[k]]."""
     out = np.empty(starts.shape[0], dtype=np.uint64)
     for token in range(starts.shape[0]):
         value = _FNV_OFFSET
@@ -454,7 +455,7 @@ def _evidence_sets(
     term_sentences[k], in order): word `shingle`-grams, terms, term bigrams, each sentence's terms (values
     and offsets, sentences without terms left out) and how many terms each of those sentences has."""
     terms = term_starts.shape[0]
-    term_tokens = _token_hashes(term_buffer, term_starts, term_ends)
+    term_tokens = span_hashes(term_buffer, term_starts, term_ends)
     term_hashes = np.empty(terms, dtype=np.int64)
     for term in range(terms):
         term_hashes[term] = np.int64(term_tokens[term])
@@ -473,7 +474,7 @@ def _evidence_sets(
         sentences += 1
         start = end
     return (
-        _window_hashes(_token_hashes(word_buffer, word_starts, word_ends), shingle),
+        _window_hashes(span_hashes(word_buffer, word_starts, word_ends), shingle),
         term_hashes[: _store_unique(term_hashes, term_hashes, 0)],
         _window_hashes(term_tokens, 2),
         sentence_values[: sentence_offsets[sentences]].copy(),
@@ -606,6 +607,24 @@ def _is_letter(byte: int) -> bool:
     return (65 <= byte <= 90) or (97 <= byte <= 122)
 
 
+@njit(cache=True)
+def sorted_distinct_in_place(values: np.ndarray, start: int, end: int) -> int:
+    """Sort values[start:end] in place (an insertion sort: these ranges hold a few values, mostly in
+    order) and keep each value once from `start`; the end of the distinct values."""
+    for i in range(start + 1, end):
+        value, j = values[i], i
+        while j > start and values[j - 1] > value:
+            values[j] = values[j - 1]
+            j -= 1
+        values[j] = value
+    kept = start
+    for i in range(start, end):
+        if i == start or values[i] != values[kept - 1]:
+            values[kept] = values[i]
+            kept += 1
+    return kept
+
+
 @njit(cache=True, nogil=True)
 def figure_starts(
     buffer: np.ndarray, lines: np.ndarray, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
@@ -640,18 +659,8 @@ def figure_starts(
                         found[count] = place - lines[line]
                         count += 1
                 position += 1
-        # In order but for a dollar sign's places before it: sort the few places in place, then drop repeats.
-        for i in range(first + 1, count):
-            value, j = found[i], i
-            while j > first and found[j - 1] > value:
-                found[j] = found[j - 1]
-                j -= 1
-            found[j] = value
-        kept = first
-        for i in range(first, count):
-            if i == first or found[i] != found[kept - 1]:
-                found[kept] = found[i]
-                kept += 1
+        # In order but for a dollar sign's places before it: sort the few places, then drop repeats.
+        kept = sorted_distinct_in_place(found, first, count)
         counts[line] = kept - first
         count = kept
     return found[:count].copy(), counts
@@ -699,18 +708,6 @@ def fold_key(folded: np.ndarray) -> np.int64:
     for byte in folded:
         value = (value ^ np.uint64(byte)) * _FNV_PRIME
     return np.int64(_fmix64(value))
-
-
-@njit(cache=True, nogil=True)
-def span_keys(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """fold_key of each span buffer[starts[k]:ends[k]]."""
-    keys = np.empty(starts.shape[0], dtype=np.int64)
-    for k in range(starts.shape[0]):
-        value = _FNV_OFFSET
-        for position in range(starts[k], ends[k]):
-            value = (value ^ np.uint64(buffer[position])) * _FNV_PRIME
-        keys[k] = np.int64(_fmix64(value))
-    return keys
 
 
 @njit(cache=True, inline="always")
