@@ -10,6 +10,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -27,15 +28,25 @@ def available_jobs(jobs: int | None) -> int:
 
 
 def ordered_map(
-    function: Callable[[Item], Result], items: Iterable[Item], jobs: int | None, ahead: int | None = None
+    function: Callable[[Item], Result],
+    items: Iterable[Item],
+    jobs: int | None,
+    ahead: int | None = None,
+    threads: bool = False,
 ) -> Iterator[Result]:
     """`map(function, items)` on `jobs` processes (in this one for a single job), results in input order.
     `function` must be a module-level function; state it needs is set before the call (fork shares it).
     `ahead` bounds the items in hand at once, done or not (all of them when None): a reader's results are
-    texts, and the workers can read faster than this process takes them."""
+    texts, and the workers can read faster than this process takes them. `threads`: on threads of this
+    process instead, for work that is nearly all compiled code or numpy that lets go of the interpreter
+    lock: nothing is forked, pickled or sent back."""
     workers = available_jobs(jobs)
     if workers == 1:
         yield from map(function, items)
+        return
+    if threads:
+        with ThreadPoolExecutor(workers) as executor:
+            yield from executor.map(function, items)
         return
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:

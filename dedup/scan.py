@@ -329,10 +329,16 @@ def scan(
         memory[stage] = peak_rss_mb()
 
     def tracked(
-        stage: str, function: Callable, chunks: Sequence, sizes: Sequence[int], unit: str = "documents"
+        stage: str,
+        function: Callable,
+        chunks: Sequence,
+        sizes: Sequence[int],
+        unit: str = "documents",
+        threads: bool = False,
     ) -> Iterator:
         with progress.stage(stage, sum(sizes), unit) as advance:
-            for result, size in zip(ordered_map(function, chunks, options.jobs), sizes, strict=True):
+            results = ordered_map(function, chunks, options.jobs, threads=threads)
+            for result, size in zip(results, sizes, strict=True):
                 advance(size)
                 yield result
 
@@ -378,7 +384,9 @@ def scan(
 
         started = time.perf_counter() - (fingerprinted - started)  # the stage's two passes, chrome left out
         _run = _Run(store, chrome, options.policy, terms, common)
-        parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes))
+        # On threads: the work is a compiled kernel and numpy, and its result (128 band keys a document)
+        # would cost more to send back from processes than to make.
+        parts = list(tracked("rewrite", _rewrite_chunk, document_chunks, chunk_sizes, threads=True))
         rewrite_keys = np.concatenate([keys for keys, _ in parts])
         distinctive = np.concatenate([counts for _, counts in parts])
         del parts

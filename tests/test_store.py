@@ -103,3 +103,17 @@ def test_a_store_of_blocks_is_the_store_of_their_documents(spool_after_bytes: in
     assert [store.text(i) for i in range(30)] == [d.text for d in documents]
     assert list(store.lengths) == [len(d.text) for d in documents]
     store.close()
+
+
+def _slow_square(n: int) -> int:
+    import time
+
+    time.sleep(0.002 * (n % 3))  # later items finish first
+    return n * n
+
+
+@pytest.mark.parametrize("threads", [False, True])
+def test_ordered_map_keeps_input_order_on_processes_and_threads(threads: bool) -> None:
+    items = list(range(12))
+    assert list(ordered_map(_slow_square, items, 2, threads=threads)) == [n * n for n in items]
+    assert list(ordered_map(_slow_square, items, 2, ahead=3)) == [n * n for n in items]
