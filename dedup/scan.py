@@ -127,13 +127,14 @@ def _evidence_of(index: int) -> Evidence:
     return Evidence.of_text(run.store.text(index), run.chrome)
 
 
-def _evidence_chunk(indices: np.ndarray) -> tuple[bytes, list[int]]:
-    """The evidence records of some articles end to end, and the size of each (Spool.extend)."""
+def _evidence_chunk(indices: np.ndarray) -> tuple[int, list[int]]:
+    """The evidence records of some articles, written to the run's evidence spool (Spool.write_shared):
+    where they begin, and the size of each."""
     run = _current()
-    records = [
-        evidence.to_bytes() for evidence in Evidence.of_texts(list(run.store.texts(indices.tolist())), run.chrome)
-    ]
-    return b"".join(records), [len(record) for record in records]
+    assert run.evidence is not None
+    texts = list(run.store.texts(indices.tolist()))
+    records = [evidence.to_bytes() for evidence in Evidence.of_texts(texts, run.chrome)]
+    return run.evidence.write_shared(b"".join(records)), [len(record) for record in records]
 
 
 def _fingerprint_chunk(
@@ -409,13 +410,14 @@ def scan(
         started = time.perf_counter()
         # Each article's evidence is made once, in document order, and spooled for the verifiers.
         evidence = Spool("dedup-evidence-")
+        evidence.share()  # the workers write their records themselves: a run's evidence is ~100 MB at 100k
+        _run = replace(_run, evidence=evidence)
         paired = np.unique(np.concatenate([kept.first, kept.second]))
         slots = np.full(n, -1, dtype=np.int64)
         slots[paired] = np.arange(paired.size)
         paired_chunks = [paired[start:end] for start, end in _chunks(paired.size, DOCUMENT_CHUNK)]
-        for records, sizes in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
-            evidence.extend(records, sizes)
-        evidence.flush()  # before the verifiers fork
+        for offset, sizes in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
+            evidence.adopt(offset, sizes)
         _run = _Run(store, chrome, options.policy, evidence=evidence, evidence_slots=slots)
         _evidence.cache_clear()
         order = _verification_order(kept.first, kept.second, n)

@@ -7,11 +7,12 @@ while reading, deleted when the store closes, and never touches the inputs.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from .document import Document
 
@@ -36,6 +37,7 @@ class Spool:
         self._end = 0
         self._pending: list[bytes] = []  # records not yet written, from offset self._written
         self._written = 0
+        self._shared_end: Any = None  # the end of the file's records, for forked writers (share)
 
     def append(self, data: bytes) -> None:
         assert self._handle is not None, "the spool is closed"
@@ -58,15 +60,38 @@ class Spool:
         if self._end - self._written >= SPOOL_BLOCK_BYTES:
             self.flush()
 
+    def share(self) -> None:
+        """Let processes forked after this call write records themselves (`write_shared`), which this one
+        then takes on (`adopt`): their bytes never cross a pipe."""
+        self.flush()
+        self._shared_end = multiprocessing.get_context("fork").Value("q", self._end)
+
+    def write_shared(self, data: bytes) -> int:
+        """In a forked process: write records given end to end in `data` past every record so far; where
+        they begin. The space is claimed under a lock, the write needs none."""
+        assert self._handle is not None and self._shared_end is not None, "the spool is not shared"
+        with self._shared_end.get_lock():
+            offset = int(self._shared_end.value)
+            self._shared_end.value = offset + len(data)
+        _write_all(self._handle, memoryview(data), offset)
+        return offset
+
+    def adopt(self, offset: int, sizes: Sequence[int]) -> None:
+        """Take on records a forked process wrote at `offset` (write_shared), one after another."""
+        assert self._shared_end is not None and not self._pending, "the spool is not shared"
+        for size in sizes:
+            self._offsets.append(offset)
+            offset += size
+        self._sizes.extend(sizes)
+        self._end = self._written = max(self._end, int(self._shared_end.value))
+
     def flush(self) -> None:
         """Write the records appended since the last flush."""
         assert self._handle is not None, "the spool is closed"
-        block = memoryview(b"".join(self._pending))
+        block = b"".join(self._pending)
         self._pending = []
-        while block:
-            done = os.pwrite(self._handle, block, self._written)
-            block = block[done:]
-            self._written += done
+        _write_all(self._handle, memoryview(block), self._written)
+        self._written += len(block)
 
     def __getitem__(self, index: int) -> bytes:
         assert self._handle is not None, "the spool is closed"
@@ -99,6 +124,12 @@ class Spool:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _write_all(handle: int, data: memoryview, offset: int) -> None:
+    while data:
+        done = os.pwrite(handle, data, offset)
+        data, offset = data[done:], offset + done
 
 
 class DocumentStore(Sequence[Document]):

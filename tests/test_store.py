@@ -117,3 +117,26 @@ def test_ordered_map_keeps_input_order_on_processes_and_threads(threads: bool) -
     items = list(range(12))
     assert list(ordered_map(_slow_square, items, 2, threads=threads)) == [n * n for n in items]
     assert list(ordered_map(_slow_square, items, 2, ahead=3)) == [n * n for n in items]
+
+
+def _write_chunk(chunk: list[bytes]) -> tuple[int, list[int]]:
+    assert _spool is not None
+    return _spool.write_shared(b"".join(chunk)), [len(record) for record in chunk]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_forked_workers_write_records_that_the_spool_takes_on(jobs: int) -> None:
+    global _spool
+    chunks = [[bytes([n]) * n for n in range(start, start + 5)] for start in range(0, 40, 5)]
+    _spool = Spool()
+    try:
+        _spool.append(b"first")
+        _spool.share()
+        for offset, sizes in ordered_map(_write_chunk, chunks, jobs):
+            _spool.adopt(offset, sizes)
+        expected = [b"first", *(record for chunk in chunks for record in chunk)]
+        assert [_spool[i] for i in range(len(expected))] == expected
+        assert list(ordered_map(_read_back, range(len(expected)), jobs=2)) == expected
+    finally:
+        _spool.close()
+        _spool = None
