@@ -17,11 +17,19 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numba import njit
 
-from .hashing import _FNV_OFFSET, _FNV_PRIME, _fmix64, _is_space, figure_starts, lookup_table, sorted_distinct_in_place
+from .hashing import (
+    _CRC32,
+    _FNV_OFFSET,
+    _FNV_PRIME,
+    _fmix64,
+    _is_space,
+    figure_starts,
+    lookup_table,
+    sorted_distinct_in_place,
+)
 
 _HASH = 35  # '#': what facts._masked writes over a date
 _DATE, _NUMBER = 0, 1
-_KINDS = (b"date", b"number")
 _MAX_DIGITS = 28  # Python's default decimal precision
 
 
@@ -84,7 +92,7 @@ def _lookup(
     value = np.uint32(0xFFFFFFFF)
     for i in range(start, end):
         byte = _lower(text[i]) if fold else text[i]
-        value = _CRC_TABLE[(value ^ np.uint32(byte)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
+        value = _CRC32[(value ^ np.uint32(byte)) & np.uint32(0xFF)] ^ (value >> np.uint32(8))
     mask = slots.shape[0] - 1
     slot = np.int64(value ^ np.uint32(0xFFFFFFFF)) & mask
     while slots[slot] >= 0:
@@ -153,14 +161,6 @@ def _year_at(text: np.ndarray, position: int, end: int) -> bool:
     first, second = text[position], text[position + 1]
     century = (first == 49 and second == 57) or (first == 50 and second == 48)
     return century and _is_digit(text[position + 2]) and _is_digit(text[position + 3])
-
-
-_CRC_TABLE = np.zeros(256, dtype=np.uint32)
-for _byte in range(256):
-    _value = _byte
-    for _ in range(8):
-        _value = (_value >> 1) ^ 0xEDB88320 if _value & 1 else _value >> 1
-    _CRC_TABLE[_byte] = _value
 
 
 _PERCENT = np.frombuffer(b"percent", dtype=np.uint8)

@@ -195,19 +195,14 @@ _ASCII_SPACES = re.compile(r"[\x1c-\x1f]")
 
 def figures(sentences: Sequence[str]) -> frozenset[tuple[str, str]]:
     """An article's figures as (kind, key): its dates, and its numbers other than 0-12 (what `agreement`
-    compares). The same facts `extract` finds, without the names, which cost most of its time."""
-    return figures_of_articles([sentences])[0]
-
-
-def figures_of_articles(articles: Sequence[Sequence[str]]) -> list[frozenset[tuple[str, str]]]:
-    """`figures` of each article (its sentences), where figures can start found for all of them in one
-    compiled call. Only the keys are made: a figure's text, and the unit word after a number, are not
-    compared."""
-    starts_of = iter(_starts_of_each([sentence for sentences in articles for sentence in sentences]))
-    return [
-        frozenset(figure for sentence in sentences for figure in _sentence_figures(sentence, next(starts_of)))
-        for sentences in articles
-    ]
+    compares). The same facts `extract` finds, without the names, which cost most of its time; only the
+    keys are made (a figure's text, and the unit word after a number, are not compared)."""
+    starts_of = _starts_of_each(sentences)
+    return frozenset(
+        figure
+        for sentence, starts in zip(sentences, starts_of, strict=True)
+        for figure in _sentence_figures(sentence, starts)
+    )
 
 
 def _sentence_figures(sentence: str, starts: list[int] | None) -> set[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dedup.facts import SMALL_NUMBERS, FactDiff, compare, extract, figures, figures_of_articles
+from dedup.facts import SMALL_NUMBERS, FactDiff, compare, extract, figures
 
 
 def facts_of(*sentences: str) -> dict[str, set[str]]:
@@ -182,10 +182,10 @@ def test_patterns_tried_only_where_a_figure_can_start_find_what_finditer_finds()
         masked, _ = _masked("date", _DATE, _date, sentence, None)
         spans = [match.span() for match in _ASCII_NUMBER.finditer(masked)]
         assert [match.span() for match in _matches_at(_ASCII_NUMBER, masked, _starts(sentence))] == spans
-    # figures_of_articles makes only the keys, each made once per distinct match: the same as the facts.
+    # figures makes only the keys, each made once per distinct match: the same as the facts.
     articles = [[*sentences[start : start + 7], "Caf\u00e9 paid \u20ac5m on May 2."] for start in range(0, 700, 7)]
     for _ in range(2):
-        assert figures_of_articles(articles) == [
+        assert [figures(article) for article in articles] == [
             frozenset(
                 (kind, key)
                 for sentence in article
