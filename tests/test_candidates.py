@@ -10,6 +10,7 @@ from datasketch import MinHashLSH
 
 from dedup.candidates import Banding, band_keys, band_pairs, bucket_pairs
 from dedup.fingerprint import signature
+from dedup.hashing import keys_with_positions_sorted
 from dedup.verify import COPY_LEVEL, VERIFY_PER_DOCUMENT, within_budget
 
 
@@ -115,3 +116,15 @@ def test_band_pairs_take_32_bit_keys_only() -> None:
     for wrong in (np.uint64, np.int32):
         with pytest.raises(ValueError, match="32-bit unsigned"):
             list(band_pairs(keys.astype(wrong)))
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 5000])
+def test_band_sort_is_a_sort_of_keys_with_their_positions(size: int) -> None:
+    """Banding's radix sort gives what sorting each key shifted above its position gives: keys ascending,
+    equal keys in ascending position. Keys repeat (buckets) and use all 32 bits (every radix digit)."""
+    rng = np.random.default_rng(size)
+    keys = rng.integers(0, 2**32, size, dtype=np.uint64).astype(np.uint32)
+    keys[1::3] = keys[0::3][: len(keys[1::3])]
+    keys[: size // 10] = np.uint32(2**32 - 1)
+    expected = np.sort((keys.astype(np.uint64) << np.uint64(32)) | np.arange(size, dtype=np.uint64))
+    assert np.array_equal(keys_with_positions_sorted(keys), expected)
