@@ -231,7 +231,7 @@ def figure_hash(kind: str, key: str) -> int:
 
 def figure_hashes_of_articles(articles: Sequence[Sequence[str]]) -> list[np.ndarray]:
     """The figure_hash of each of each article's `figures` (sorted, distinct): ASCII sentences in compiled
-    code (compiled_facts.py), the others, and the few it leaves, by the regular expressions."""
+    code (figure_hashes_of_ascii), the others by the regular expressions."""
     plain, owners, others = [], [], []
     for article, sentences in enumerate(articles):
         for sentence in sentences:
@@ -243,15 +243,37 @@ def figure_hashes_of_articles(articles: Sequence[Sequence[str]]) -> list[np.ndar
     lines = np.zeros(len(plain) + 1, dtype=np.int64)
     np.cumsum([len(sentence) for sentence in plain], out=lines[1:])
     buffer = np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)
-    values, offsets, fallback = ascii_figure_hashes(
-        buffer, lines, np.array(owners, dtype=np.int64), len(articles), *_start_word_table(), *figure_tables()
-    )
+    values, offsets = figure_hashes_of_ascii(buffer, lines, np.array(owners, dtype=np.int64), len(articles))
     found = [values[offsets[k] : offsets[k + 1]] for k in range(len(articles))]
-    others += [(owners[k], plain[k]) for k in np.flatnonzero(fallback).tolist()]
     for article, sentence in others:
-        hashes = [figure_hash(*figure) for figure in _sentence_figures(sentence, None)]
-        found[article] = np.union1d(found[article], np.array(hashes, dtype=np.int64))
+        found[article] = _with_figures_of(found[article], sentence)
     return found
+
+
+def figure_hashes_of_ascii(
+    buffer: np.ndarray, lines: np.ndarray, owners: np.ndarray, articles: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """figure_hashes_of_articles of ASCII sentences given as bytes (sentence k is buffer[lines[k]:lines[k + 1]],
+    of article owners[k], ascending), as values with offsets (article i's are values[offsets[i]:offsets[i +
+    1]]). Compiled code finds them (compiled_facts.py); the regular expressions do the few sentences it
+    leaves (numbers past 28 significant digits)."""
+    tables = (*_start_word_table(), *figure_tables())
+    values, offsets, fallback = ascii_figure_hashes(buffer, lines, owners, articles, *tables)
+    if not fallback.any():
+        return values, offsets
+    found = [values[offsets[k] : offsets[k + 1]] for k in range(articles)]
+    for k in np.flatnonzero(fallback).tolist():
+        sentence = buffer[lines[k] : lines[k + 1]].tobytes().decode("ascii")
+        found[owners[k]] = _with_figures_of(found[owners[k]], sentence)
+    offsets = np.zeros(articles + 1, dtype=np.int64)
+    np.cumsum([hashes.size for hashes in found], out=offsets[1:])
+    return np.concatenate([np.empty(0, dtype=np.int64), *found]), offsets
+
+
+def _with_figures_of(hashes: np.ndarray, sentence: str) -> np.ndarray:
+    """`hashes` with the figure_hash of each figure of `sentence` (by the regular expressions) added."""
+    found = [figure_hash(*figure) for figure in _sentence_figures(sentence, None)]
+    return np.union1d(hashes, np.array(found, dtype=np.int64))
 
 
 # Where a date or a number can start in ASCII text: at a run of digits, at a dollar sign or the one or two

@@ -33,7 +33,7 @@ from .candidates import (
 )
 from .cluster import Cluster, build_clusters, keep_order
 from .document import Document
-from .evidence import Evidence
+from .evidence import Evidence, evidence_records
 from .fingerprint import (
     MIN_DISTINCTIVE_TERMS,
     HashSets,
@@ -132,9 +132,8 @@ def _evidence_chunk(indices: np.ndarray) -> tuple[int, list[int]]:
     where they begin, and the size of each."""
     run = _current()
     assert run.evidence is not None
-    texts = list(run.store.texts(indices.tolist()))
-    records = [evidence.to_bytes() for evidence in Evidence.of_texts(texts, run.chrome)]
-    return run.evidence.write_shared(b"".join(records)), [len(record) for record in records]
+    data, sizes = evidence_records(list(run.store.texts(indices.tolist())), run.chrome)
+    return run.evidence.write_shared(data), sizes
 
 
 def _fingerprint_chunk(

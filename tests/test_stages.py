@@ -17,8 +17,8 @@ from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_key
 from dedup.cluster import build_clusters, keep_order, star_clusters
 from dedup.content import extract_content, own_paragraphs, sentences_and_normalized_of_texts
 from dedup.document import Document
-from dedup.evidence import Evidence
-from dedup.facts import agreement, figures
+from dedup.evidence import Evidence, evidence_records
+from dedup.facts import agreement, figure_hash, figures
 from dedup.fingerprint import (
     HashSets,
     common_terms,
@@ -565,10 +565,20 @@ def test_evidence_of_text_is_evidence_of_its_content() -> None:
         for n in rng.integers(0, 60, size=200)
     ]
     texts += [f"{CHROME[0]}\n\n{WIRE}\n\n{CHROME[1]}"]
+    # Figures the compiled matcher leaves to the regular expressions (past 28 significant digits).
+    texts += ["On May 5, 2024 it cost $2.5 billion.\n\nThe debt: 12345678901234567890123456789012 units, 1.5%."]
     chrome = chrome_of_texts([f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)])
     assert chrome
     batch = Evidence.of_texts(texts, chrome)  # all at once, as the verify stage makes them
     assert len(batch) == len(texts)
+    # The verify stage's records, made in compiled code for ASCII articles: the serialised reference values.
+    data, sizes = evidence_records(texts, chrome)
+    reference = [Evidence.of(extract_content(text, chrome)).to_bytes() for text in texts]
+    assert sizes == [len(record) for record in reference]
+    assert data == b"".join(reference)
+    # The regular expressions' figures, the long number's among them (facts.figures is their definition).
+    expected_figures = sorted({figure_hash(*f) for f in figures(extract_content(texts[-1]).sentences)})
+    assert Evidence.of_text(texts[-1]).figures.tolist() == expected_figures and len(expected_figures) >= 4
     for text, made in zip(texts, batch, strict=True):
         content = extract_content(text, chrome)
         expected = Evidence.of(content)
@@ -621,3 +631,21 @@ def test_breadth_first_order_numbers_each_component_together() -> None:
         if not any(node in neighbours[starts[o] : starts[o + 1]] for o in expected[: expected.index(node)])
     ]
     assert len(roots) < nodes / 2  # the random graph has components of several nodes
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint32])
+def test_sorted_hashes_is_a_sort(dtype: type) -> None:
+    """The compiled sets' sort (bucketed by leading bits, then insertion sorts) gives np.sort's values on
+    hashes, on signed values across zero, on repeats, on values crowded into a few buckets (np.sort's
+    path), and on arrays too small to bucket."""
+    from dedup.hashing import sorted_hashes
+
+    rng = np.random.default_rng(4)
+    info = np.iinfo(dtype)
+    cases = [rng.integers(info.min, info.max, size, dtype=dtype, endpoint=True) for size in (0, 1, 15, 16, 17, 130)]
+    cases.append(rng.integers(info.min, info.max, 5000, dtype=dtype, endpoint=True))
+    cases.append(np.repeat(rng.integers(info.min, info.max, 40, dtype=dtype), 7))  # repeats: one bucket each
+    cases.append(np.concatenate([np.arange(100, dtype=dtype), np.array([info.max], dtype=dtype)]))  # crowded
+    cases.append(np.full(50, info.max, dtype=dtype))
+    for values in cases:
+        assert np.array_equal(sorted_hashes(values), np.sort(values))
