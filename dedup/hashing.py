@@ -1212,6 +1212,46 @@ def screened_scores(
 
 
 @njit(cache=True, nogil=True)
+def pair_overlaps(
+    shingles_a: np.ndarray,
+    shingles_b: np.ndarray,
+    terms_a: np.ndarray,
+    terms_b: np.ndarray,
+    bigrams_a: np.ndarray,
+    bigrams_b: np.ndarray,
+    figures_a: np.ndarray,
+    figures_b: np.ndarray,
+    sentence_values_a: np.ndarray,
+    sentence_offsets_a: np.ndarray,
+    sentence_values_b: np.ndarray,
+    sentence_offsets_b: np.ndarray,
+) -> tuple[int, int, int, int, np.ndarray, np.ndarray]:
+    """What verification counts of two articles' evidence in one call (a compiled call costs more than
+    most of these merges): the shared shingles, terms, bigrams and figures, and each sentence's best Dice
+    overlap (dice_matrix's values) with a sentence of the other side: a's by row, then b's by column."""
+    rows, columns = sentence_offsets_a.shape[0] - 1, sentence_offsets_b.shape[0] - 1
+    best_a = np.zeros(rows, dtype=np.float32)
+    best_b = np.zeros(columns, dtype=np.float32)
+    for row in range(rows):
+        start_a, end_a = sentence_offsets_a[row], sentence_offsets_a[row + 1]
+        for column in range(columns):
+            start_b, end_b = sentence_offsets_b[column], sentence_offsets_b[column + 1]
+            shared = _shared(sentence_values_a, start_a, end_a, sentence_values_b, start_b, end_b)
+            if shared >= 2:
+                dice = np.float32(2 * shared) / np.float32(end_a - start_a + end_b - start_b)
+                best_a[row] = max(best_a[row], dice)
+                best_b[column] = max(best_b[column], dice)
+    return (
+        _shared(shingles_a, 0, shingles_a.shape[0], shingles_b, 0, shingles_b.shape[0]),
+        _shared(terms_a, 0, terms_a.shape[0], terms_b, 0, terms_b.shape[0]),
+        _shared(bigrams_a, 0, bigrams_a.shape[0], bigrams_b, 0, bigrams_b.shape[0]),
+        _shared(figures_a, 0, figures_a.shape[0], figures_b, 0, figures_b.shape[0]),
+        best_a,
+        best_b,
+    )
+
+
+@njit(cache=True, nogil=True)
 def dice_matrix(values_a: np.ndarray, offsets_a: np.ndarray, values_b: np.ndarray, offsets_b: np.ndarray) -> np.ndarray:
     """Dice overlap 2|A & B| / (|A| + |B|) of every set of a (rows) with every set of b (columns), each set
     sorted and distinct (set i is values[offsets[i]:offsets[i + 1]]); 0 where two sets share fewer than two

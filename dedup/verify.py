@@ -39,7 +39,7 @@ from rapidfuzz.distance import Indel
 from .evidence import Evidence
 from .facts import agreement
 from .fingerprint import HashSets
-from .hashing import dice_matrix, screened_scores, shared_count
+from .hashing import pair_overlaps, screened_scores
 
 RELATIONS = ("exact", "near-copy", "truncation", "rewrite")
 SCORES = ("jaccard", "containment", "terms", "bigrams", "sentences", "facts", "ratio", "length")
@@ -75,8 +75,20 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
     """Every measure of the module docstring, computed exactly. Given a `policy`, the two costly
     measures (sentences, facts) are left out when the cheap ones already rule the pair out, and `ratio`,
     which decides nothing, is left to verify_pair to add to accepted pairs."""
-    shared = shared_count(a.shingles, b.shingles)
-    shared_terms = shared_count(a.terms, b.terms)
+    shared, shared_terms, shared_bigrams, shared_figures, best_a, best_b = pair_overlaps(
+        a.shingles,
+        b.shingles,
+        a.terms,
+        b.terms,
+        a.bigrams,
+        b.bigrams,
+        a.figures,
+        b.figures,
+        a.sentence_values,
+        a.sentence_offsets,
+        b.sentence_values,
+        b.sentence_offsets,
+    )
     union = a.shingles.size + b.shingles.size - shared
     union_terms = a.terms.size + b.terms.size - shared_terms
     lengths = sorted((a.words, b.words))
@@ -84,16 +96,16 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
         "jaccard": shared / union if union else 1.0,
         "containment": _containment(shared, a.shingles.size, b.shingles.size),
         "terms": shared_terms / union_terms if union_terms else 1.0,
-        "bigrams": _containment(shared_count(a.bigrams, b.bigrams), a.bigrams.size, b.bigrams.size),
+        "bigrams": _containment(shared_bigrams, a.bigrams.size, b.bigrams.size),
         "length": lengths[0] / lengths[1] if lengths[1] else 1.0,
     }
     if policy is not None and not _may_pass(scores, policy):
         return scores
-    scores["sentences"] = sentence_coverage(a, b)
+    scores["sentences"] = _coverage(best_a, a.sentence_weights, best_b, b.sentence_weights)
     if policy is None:
         scores["ratio"] = _ratio(a, b)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
-        scores["facts"] = agreement(shared_count(a.figures, b.figures), a.figures.size, b.figures.size)
+        scores["facts"] = agreement(shared_figures, a.figures.size, b.figures.size)
     return scores
 
 
@@ -188,17 +200,13 @@ def _containment(shared: int, size_a: int, size_b: int) -> float:
     return shared / min(size_a, size_b) if size_a and size_b else 0.0
 
 
-def sentence_coverage(a: Evidence, b: Evidence) -> float:
-    """How closely one side's sentences are matched in the other: each sentence's best Dice overlap with
-    a sentence of the other side (text.sentence_similarity, here on the hashed sets of the evidence),
-    averaged with content-word weights; the better-matched side counts."""
-    if not a.sentence_weights.size or not b.sentence_weights.size:
+def _coverage(best_a: np.ndarray, weights_a: np.ndarray, best_b: np.ndarray, weights_b: np.ndarray) -> float:
+    """How closely one side's sentences are matched in the other: each sentence's best Dice overlap with a
+    sentence of the other side (hashing.pair_overlaps; text.sentence_similarity on the hashed sets of the
+    evidence), averaged with content-word weights; the better-matched side counts."""
+    if not weights_a.size or not weights_b.size:
         return 0.0
-    similarity = dice_matrix(a.sentence_values, a.sentence_offsets, b.sentence_values, b.sentence_offsets)
-    weight_a, weight_b = a.sentence_weights, b.sentence_weights
-    match_a = float(similarity.max(axis=1) @ weight_a / weight_a.sum())
-    match_b = float(similarity.max(axis=0) @ weight_b / weight_b.sum())
-    return max(match_a, match_b)
+    return max(float(best_a @ weights_a / weights_a.sum()), float(best_b @ weights_b / weights_b.sum()))
 
 
 def classify(a: Evidence, b: Evidence, scores: dict[str, float], policy: Thresholds) -> str | None:
