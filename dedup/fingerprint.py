@@ -26,6 +26,7 @@ import numpy as np
 from .boilerplate import with_other_paragraphs
 from .content import SHINGLE_SIZE, Content, OwnParagraphs, own_ascii_paragraphs, own_paragraphs
 from .hashing import (
+    distinct_counts,
     fingerprints_of_ascii_texts,
     fold_key,
     signature_of_tokens,
@@ -285,7 +286,7 @@ def common_terms(terms: HashSets) -> np.ndarray:
 def term_counts(terms: HashSets) -> tuple[np.ndarray, np.ndarray]:
     """The distinct terms of some documents (sorted) and how many of them hold each: what common_terms
     counts, taken per batch of documents where the batches are made (a fraction of the values to sort)."""
-    return np.unique(terms.values, return_counts=True)
+    return distinct_counts(terms.values)
 
 
 def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], documents: int) -> np.ndarray:

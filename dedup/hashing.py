@@ -320,6 +320,22 @@ def sorted_hashes(values: np.ndarray) -> np.ndarray:
     return out
 
 
+@njit(cache=True, nogil=True)
+def distinct_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """np.unique(values, return_counts=True) of hash values: each distinct value, sorted, and how often
+    it occurs (sorted_hashes, then one pass)."""
+    ordered = sorted_hashes(values)
+    distinct = np.empty_like(ordered)
+    counts = np.zeros(ordered.shape[0], dtype=np.int64)
+    used = 0
+    for i in range(ordered.shape[0]):
+        if i == 0 or ordered[i] != ordered[i - 1]:
+            distinct[used] = ordered[i]
+            used += 1
+        counts[used - 1] += 1
+    return distinct[:used].copy(), counts[:used].copy()
+
+
 @njit(cache=True)
 def _store_unique(values: np.ndarray, out: np.ndarray, used: int) -> int:
     """Append the distinct `values`, sorted, to `out` from position `used`; the new end. `out` may be

@@ -634,11 +634,11 @@ def test_breadth_first_order_numbers_each_component_together() -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.int64, np.uint32])
-def test_sorted_hashes_is_a_sort(dtype: type) -> None:
+def test_sorted_hashes_is_a_sort_and_distinct_counts_is_unique(dtype: type) -> None:
     """The compiled sets' sort (bucketed by leading bits, then insertion sorts) gives np.sort's values on
     hashes, on signed values across zero, on repeats, on values crowded into a few buckets (np.sort's
     path), and on arrays too small to bucket."""
-    from dedup.hashing import sorted_hashes
+    from dedup.hashing import distinct_counts, sorted_hashes
 
     rng = np.random.default_rng(4)
     info = np.iinfo(dtype)
@@ -649,3 +649,6 @@ def test_sorted_hashes_is_a_sort(dtype: type) -> None:
     cases.append(np.full(50, info.max, dtype=dtype))
     for values in cases:
         assert np.array_equal(sorted_hashes(values), np.sort(values))
+        distinct, counts = distinct_counts(values)
+        expected_distinct, expected_counts = np.unique(values, return_counts=True)
+        assert np.array_equal(distinct, expected_distinct) and np.array_equal(counts, expected_counts)
