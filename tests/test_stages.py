@@ -637,7 +637,7 @@ def test_breadth_first_order_numbers_each_component_together() -> None:
 def test_sorted_hashes_is_a_sort_and_distinct_counts_is_unique(dtype: type) -> None:
     """The compiled sets' sort (bucketed by leading bits, then insertion sorts) gives np.sort's values on
     hashes, on signed values across zero, on repeats, on values crowded into a few buckets (np.sort's
-    path), and on arrays too small to bucket."""
+    path when out of order), and on arrays too small to bucket; distinct_counts gives np.unique's."""
     from dedup.hashing import distinct_counts, sorted_hashes
 
     rng = np.random.default_rng(4)
@@ -645,7 +645,8 @@ def test_sorted_hashes_is_a_sort_and_distinct_counts_is_unique(dtype: type) -> N
     cases = [rng.integers(info.min, info.max, size, dtype=dtype, endpoint=True) for size in (0, 1, 15, 16, 17, 130)]
     cases.append(rng.integers(info.min, info.max, 5000, dtype=dtype, endpoint=True))
     cases.append(np.repeat(rng.integers(info.min, info.max, 40, dtype=dtype), 7))  # repeats: one bucket each
-    cases.append(np.concatenate([np.arange(100, dtype=dtype), np.array([info.max], dtype=dtype)]))  # crowded
+    crowded = np.concatenate([np.arange(100, dtype=dtype), np.array([info.max], dtype=dtype)])  # one bucket
+    cases += [crowded, crowded[::-1].copy()]  # in order it costs nothing; reversed, np.sort takes over
     cases.append(np.full(50, info.max, dtype=dtype))
     for values in cases:
         assert np.array_equal(sorted_hashes(values), np.sort(values))
