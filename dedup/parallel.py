@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
@@ -41,7 +41,9 @@ def ordered_map(
     process instead, for work that is nearly all compiled code or numpy that lets go of the interpreter
     lock: nothing is forked, pickled or sent back."""
     workers = available_jobs(jobs)
-    if workers == 1:
+    # One item cannot be shared out: forking workers for it (and each loading the stage's compiled code
+    # again) cost the last stages of a 100k scan a tenth of a second.
+    if workers == 1 or (isinstance(items, Sequence) and len(items) <= 1):
         yield from map(function, items)
         return
     if threads:
