@@ -349,7 +349,7 @@ def scan(
         started = time.perf_counter()
         prepare_compiler()  # before any stage forks its workers
         _run = _Run(store)
-        parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes))
+        parts = list(tracked("fingerprint", _fingerprint_chunk, document_chunks, chunk_sizes, threads=True))
         paragraphs = [np.concatenate([part[0][k] for part in parts]) for k in range(3)]
         copy_keys = np.concatenate([keys for _, keys, _, _ in parts])
         exact = np.concatenate([batch.exact for _, _, batch, _ in parts])
