@@ -58,32 +58,31 @@ def paragraph_keys_of_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
     buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
     ascii_texts, _, _, ascii_keys, ascii_words = ascii_paragraphs(buffer, offsets)
-    return with_other_paragraphs(texts, cleaned, plain, ascii_texts, ascii_keys, ascii_words)
+    return with_other_paragraphs(texts, plain, ascii_texts, ascii_keys, ascii_words)
 
 
 def with_other_paragraphs(
-    texts: Sequence[str],
-    cleaned: Sequence[str],
-    plain: Sequence[int],
-    ascii_texts: np.ndarray,
-    ascii_keys: np.ndarray,
-    ascii_words: np.ndarray,
+    texts: Sequence[str], keyed: Sequence[int], owners: np.ndarray, keys: np.ndarray, words: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """paragraph_keys_of_texts from the ASCII texts' paragraphs (texts `plain`, cleaned; text k of them
-    owns paragraph i when ascii_texts[i] == k) and the others', keyed here."""
-    parts = [(np.asarray(plain, dtype=np.int64)[ascii_texts], ascii_keys, ascii_words)]
-    for i, text in enumerate(cleaned):
-        if not text.isascii():
-            keys, counts = paragraph_keys(texts[i])  # the raw text: cleaning twice can change it
-            parts.append((np.full(len(keys), i, dtype=np.int64), np.array(keys, dtype=np.int64), np.array(counts)))
+    """paragraph_keys_of_texts from the paragraphs of some texts, keyed already in compiled code (text
+    keyed[k] owns paragraph i when owners[i] == k, in order), and the other texts', keyed here."""
+    parts = [(np.asarray(keyed, dtype=np.int64)[owners], keys, words)]
+    done = set(keyed)
+    for i, text in enumerate(texts):
+        if i not in done:
+            found, counts = paragraph_keys(text)  # the raw text: cleaning twice can change it
+            parts.append((np.full(len(found), i, dtype=np.int64), np.array(found, dtype=np.int64), np.array(counts)))
     order = np.argsort(np.concatenate([part[0] for part in parts]), kind="stable")
     return tuple(np.concatenate([part[k] for part in parts]).astype(np.int64)[order] for k in range(3))  # type: ignore[return-value]
 
 
 def ascii_buffer(cleaned: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Cleaned ASCII texts as the compiled paragraph code reads them: their bytes end to end, line breaks
-    made "\n" as text.paragraphs makes them, and where each text begins (and the last ends)."""
-    encoded = [text.replace("\r\n", "\n").replace("\r", "\n").encode("ascii") for text in cleaned]
+    """Cleaned texts as the compiled paragraph code reads them: their UTF-8 end to end (ASCII but for
+    content.lowered_form's texts), line breaks made "\n" as text.paragraphs makes them, and where each
+    text begins (and the last ends)."""
+    encoded = [
+        text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", errors="surrogatepass") for text in cleaned
+    ]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(text) for text in encoded], out=offsets[1:])
     return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets

@@ -3,6 +3,7 @@ normalised words, and sentences as sets of content words."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -75,6 +76,23 @@ def sentences_and_normalized_of_texts(
     return results
 
 
+# Whitespace beyond ASCII, as str.split and str.strip take it (cleaning's NFKC makes most of it a space).
+_OTHER_SPACE = re.compile("[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+
+
+def lowered_form(cleaned: str) -> str | None:
+    """A cleaned text that is not ASCII, lower-cased, for own_ascii_paragraphs, which splits, strips and
+    folds at ASCII whitespace and case only: it reads the lowered text as own_paragraphs reads the text
+    (its paragraphs, their chrome keys and words, its normalised text) when the text has no whitespace
+    beyond ASCII, its lower and casefold agree (a chrome key folds by lower, normalize by casefold), and
+    cleaning it again changes nothing (normalize cleans each paragraph again). None for other text, which
+    own_paragraphs takes. (Case is gone from the lowered text: sentences are not found in it.)"""
+    lowered = cleaned.lower()
+    if lowered != cleaned.casefold() or _OTHER_SPACE.search(cleaned) or clean(cleaned) != cleaned:
+        return None
+    return lowered
+
+
 class OwnParagraphs(NamedTuple):
     """The own paragraphs of cleaned ASCII texts, found in compiled code: the texts' bytes end to end
     (boilerplate.ascii_buffer), each paragraph's span in them, text, chrome key and words, and the texts
@@ -92,8 +110,8 @@ class OwnParagraphs(NamedTuple):
 
 
 def own_ascii_paragraphs(cleaned: Sequence[str], chrome: frozenset[int] = frozenset()) -> OwnParagraphs:
-    """own_paragraphs of many cleaned ASCII texts at once: their paragraphs, chrome left out, and their
-    normalised texts (hashing.ascii_paragraphs, folded_texts)."""
+    """own_paragraphs of many cleaned ASCII texts (or lowered_form's) at once: their paragraphs, chrome
+    left out, and their normalised texts (hashing.ascii_paragraphs, folded_texts)."""
     buffer, offsets = ascii_buffer(cleaned)
     owners, starts, ends, keys, paragraph_words = ascii_paragraphs(buffer, offsets)
     if chrome:

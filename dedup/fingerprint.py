@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .boilerplate import with_other_paragraphs
-from .content import SHINGLE_SIZE, Content, OwnParagraphs, own_ascii_paragraphs, own_paragraphs
+from .content import SHINGLE_SIZE, Content, OwnParagraphs, lowered_form, own_ascii_paragraphs, own_paragraphs
 from .hashing import (
     distinct_counts,
     fingerprints_of_ascii_texts,
@@ -210,12 +210,14 @@ def term_hashes(terms: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Signatures:
     """Copy signature rows, exact hashes, word counts and term sets of raw texts. ASCII texts are split
-    into paragraphs, stripped of chrome, normalised and tokenised in compiled code; the others are
-    normalised by content.own_paragraphs and tokenised in compiled code too (text.compiled_form), but for
-    the few it cannot take, which go through text.words and text.content_words: the same values."""
+    into paragraphs, stripped of chrome, normalised and tokenised in compiled code, and so are most others
+    (content.lowered_form, then text.compiled_form); the rest are normalised by content.own_paragraphs,
+    then tokenised in compiled code too where compiled_form can, else by text.words and
+    text.content_words: the same values every way."""
     cleaned = [clean(text) for text in texts]
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    return _signatures(texts, cleaned, plain, own_ascii_paragraphs([cleaned[i] for i in plain], chrome), chrome)
+    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    return _signatures(texts, cleaned, plain, own, _lowered(cleaned, chrome), chrome)
 
 
 def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -225,16 +227,45 @@ def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[n
     cleaned = [clean(text) for text in texts]
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
     own = own_ascii_paragraphs([cleaned[i] for i in plain])
-    paragraphs = with_other_paragraphs(texts, cleaned, plain, own.owners, own.keys, own.words)
-    return _signatures(texts, cleaned, plain, own, frozenset()), paragraphs
+    lowered = _lowered(cleaned, frozenset())
+    indices, own_lowered = lowered
+    paragraphs = with_other_paragraphs(
+        texts,
+        plain + indices,
+        np.concatenate([own.owners, own_lowered.owners + len(plain)]),
+        np.concatenate([own.keys, own_lowered.keys]),
+        np.concatenate([own.words, own_lowered.words]),
+    )
+    return _signatures(texts, cleaned, plain, own, lowered, frozenset()), paragraphs
+
+
+def _lowered(cleaned: Sequence[str], chrome: frozenset[int]) -> tuple[list[int], OwnParagraphs]:
+    """The texts that are not ASCII but that compiled code can split (content.lowered_form), and their own
+    paragraphs."""
+    forms = {i: lowered_form(text) for i, text in enumerate(cleaned) if not text.isascii()}
+    indices = [i for i, form in forms.items() if form is not None]
+    return indices, own_ascii_paragraphs([forms[i] or "" for i in indices], chrome)
 
 
 def _signatures(
-    texts: Sequence[str], cleaned: Sequence[str], plain: Sequence[int], own: OwnParagraphs, chrome: frozenset[int]
+    texts: Sequence[str],
+    cleaned: Sequence[str],
+    plain: Sequence[int],
+    own: OwnParagraphs,
+    lowered: tuple[list[int], OwnParagraphs],
+    chrome: frozenset[int],
 ) -> Signatures:
     rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
-    rest_normalized = {i: own_paragraphs(texts[i], chrome)[1] for i in rest}
-    forms = {i: compiled_form(text) for i, text in rest_normalized.items()}
+    lowered_indices, own_lowered = lowered
+    folded = own_lowered.folded.tobytes()
+    rest_normalized = {
+        i: folded[start:end].decode("utf-8", errors="surrogatepass")
+        for i, start, end in zip(
+            lowered_indices, own_lowered.folded_starts.tolist(), own_lowered.folded_ends.tolist(), strict=True
+        )
+    }
+    rest_normalized.update({i: own_paragraphs(texts[i], chrome)[1] for i in rest if i not in rest_normalized})
+    forms = {i: compiled_form(rest_normalized[i]) for i in rest}
     compiled = [i for i in rest if forms[i] is not None]
 
     copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)

@@ -11,7 +11,7 @@ import pytest
 from datasketch import LeanMinHash, MinHash
 
 from dedup.boilerplate import paragraph_key, paragraph_keys_of_texts
-from dedup.content import extract_content
+from dedup.content import extract_content, lowered_form
 from dedup.fingerprint import (
     COPY_PERM,
     REWRITE_PERM,
@@ -21,6 +21,7 @@ from dedup.fingerprint import (
     HashSets,
     _permutations,
     common_terms,
+    content_hash,
     fingerprint,
     rewrite_signatures,
     signature,
@@ -28,7 +29,7 @@ from dedup.fingerprint import (
     signatures_and_paragraphs,
     term_hashes,
 )
-from dedup.text import compiled_form, content_words, normalize, shingles, stem, words
+from dedup.text import clean, compiled_form, content_words, normalize, shingles, stem, words
 
 TEXTS = [
     "Drones attacked the air base at dawn, officials said on Monday.\n\nThe army said it intercepted most of them.",
@@ -292,3 +293,34 @@ def test_exact_hashes_of_a_batch_are_content_hashes_of_the_normalised_texts() ->
     expected = [content_hash(own_paragraphs(text, CHROME)[1].encode("utf-8")) for text in texts]
     assert batch.exact.tolist() == expected
     assert batch.exact[0] == batch.exact[-1] and len(set(expected)) == len(texts) - 1
+
+
+def test_unicode_texts_split_in_compiled_code_keep_the_python_values() -> None:
+    """Most texts that are not ASCII are split, keyed and normalised in compiled code from their lowered
+    form (content.lowered_form); those it cannot read as Python does (ß and a final sigma fold apart by
+    lower and casefold, whitespace beyond ASCII, text that cleaning changes again) go through
+    own_paragraphs. Either way: the paragraph keys of paragraph_keys_of_texts, and the exact hash, words,
+    copy rows and term sets of the Python definitions, chrome left out."""
+    pieces = "Â£30 Café ÉCOLE Zürich naïve Müller über 2024 the said drones base U.S. x Advertisement".split()
+    glue = [" ", " ", ", ", ". ", "\n", "\n\n", "\n \n", " \u2014 ", "\t"]
+    rng = random.Random(21)
+    texts = []
+    for others in ([], ["Straße", "ΣΟΦΊΑΣ", "Σίσυφος", "\u2028", "ﬁne", "Kelvin\u212a"]):
+        for _ in range(150):
+            words = [rng.choice(pieces) for _ in range(rng.randrange(1, 50))] + rng.sample(others, min(len(others), 1))
+            rng.shuffle(words)
+            texts.append("".join(word + rng.choice(glue) for word in words))
+    texts += ["ONE LINE É.\nSECOND LINE Â£5.\nTHIRD ONE.", "Share this article\n\nÂ£30 was PAID.\n\nAdvertisement"]
+    forms = [lowered_form(clean(text)) for text in texts if not clean(text).isascii()]
+    assert sum(form is None for form in forms) > 20 and sum(form is not None for form in forms) > 100
+    for chrome in (frozenset(), CHROME):
+        batch = signatures(texts, chrome)
+        for i, text in enumerate(texts):
+            content = extract_content(text, chrome)
+            assert batch.exact[i] == content_hash(content.normalized.encode("utf-8", errors="surrogatepass"))
+            assert batch.words[i] == len(content.words)
+            assert LeanMinHash(seed=SEED, hashvalues=batch.copy[i], scheme=SCHEME) == fingerprint(i, content).copy
+            terms, bigrams = term_hashes(content.terms)
+            assert batch.terms[i].tolist() == terms.tolist() and batch.bigrams[i].tolist() == bigrams.tolist()
+    _, paragraphs = signatures_and_paragraphs(texts)
+    assert [part.tolist() for part in paragraphs] == [part.tolist() for part in paragraph_keys_of_texts(texts)]
