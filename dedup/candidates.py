@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .hashing import keys_with_positions_sorted
+from .hashing import bucket_pairs_of_band, keys_with_positions_sorted
 
 COPY, REWRITE, EXACT = 1, 2, 4  # channel bits of a candidate
 CHANNEL_NAMES = {COPY: "copy", REWRITE: "rewrite", EXACT: "exact"}
@@ -97,9 +97,11 @@ PairFilter = Callable[[np.ndarray, np.ndarray], np.ndarray]  # (first, second) -
 
 
 def band_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """The pairs of documents sharing a key, band by band and, within a band, bucket size by bucket size,
-    as (first, second) index arrays with first < second. A pair found in several bands comes once per band.
-    `members` restricts the index to some documents (others never pair). `keys` are band_keys' 32 bits."""
+    """The pairs of documents sharing a key, band by band, as (first, second) index arrays with first <
+    second: in a bucket of at most BUCKET_LIMIT documents every pair, in a larger one each document with
+    the BUCKET_LINKS after it (hashing.bucket_pairs_of_band). A pair found in several bands comes once per
+    band. `members` restricts the index to some documents (others never pair). `keys` are band_keys' 32
+    bits."""
     if keys.dtype != np.uint32:
         raise ValueError(f"band keys must be 32-bit unsigned, not {keys.dtype}")
     n = len(keys)
@@ -110,16 +112,9 @@ def band_pairs(keys: np.ndarray, members: np.ndarray | None = None) -> Iterator[
     for band in range(keys.shape[1]):
         # Each key with its position in one 64-bit value, sorted: equal keys in ascending document order.
         packed = keys_with_positions_sorted(by_band[band])
-        sorted_keys = packed >> np.uint64(32)
-        starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
-        sizes = np.diff(np.append(starts, len(sorted_keys)))
-        members_sorted = indices[(packed & np.uint64(0xFFFFFFFF)).astype(np.int64)]
-        # Buckets of one size at a time, as one array operation: most buckets hold two or three.
-        for size in np.unique(sizes[sizes > 1]).tolist():
-            bucket_starts = starts[sizes == size]
-            buckets = members_sorted[bucket_starts[:, None] + np.arange(size)]
-            first, second = _bucket_links(size)
-            yield buckets[:, first].ravel(), buckets[:, second].ravel()
+        first, second = bucket_pairs_of_band(packed, indices, BUCKET_LIMIT, BUCKET_LINKS)
+        if first.size:
+            yield first, second
 
 
 def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: PairFilter | None = None) -> np.ndarray:
@@ -143,16 +138,6 @@ def bucket_pairs(keys: np.ndarray, members: np.ndarray | None = None, keep: Pair
             merged = np.unique(np.concatenate([merged, *pending]))
             pending, pending_size = [], 0
     return np.unique(np.concatenate([merged, *pending])) if pending else merged
-
-
-def _bucket_links(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Which members of a bucket of `size` pair up (positions, first < second): all of them in a small
-    bucket; in a large one each member with the BUCKET_LINKS members before it."""
-    if size <= BUCKET_LIMIT:
-        return np.triu_indices(size, k=1)
-    second = np.concatenate([np.arange(step, size) for step in range(1, BUCKET_LINKS + 1)])
-    first = np.concatenate([np.arange(0, size - step) for step in range(1, BUCKET_LINKS + 1)])
-    return first, second
 
 
 def find_candidates(

@@ -1144,6 +1144,59 @@ def keys_with_positions_sorted(keys: np.ndarray) -> np.ndarray:
     return values
 
 
+@njit(cache=True, inline="always")
+def _bucket_link_count(size: int, limit: int, links: int) -> int:
+    if size <= limit:
+        return size * (size - 1) // 2
+    return links * size - links * (links + 1) // 2
+
+
+@njit(cache=True, nogil=True)
+def bucket_pairs_of_band(
+    packed: np.ndarray, indices: np.ndarray, limit: int, links: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs of one band's buckets, given its keys with positions sorted (keys_with_positions_sorted)
+    and each position's document (ascending): in a bucket of at most `limit` documents every pair, in a
+    larger one each document with the `links` after it, step by step; buckets by size, then by key (the
+    order the numpy version found them in: bucket by bucket, it read the same documents together)."""
+    n = packed.shape[0]
+    starts = np.empty(n, dtype=np.int64)
+    sizes = np.empty(n, dtype=np.int64)
+    count, i = 0, 0
+    while i < n:
+        key = packed[i] >> np.uint64(32)
+        j = i + 1
+        while j < n and (packed[j] >> np.uint64(32)) == key:
+            j += 1
+        if j - i > 1:
+            starts[count], sizes[count] = i, j - i
+            count += 1
+        i = j
+    order = np.argsort(sizes[:count], kind="mergesort")  # stable: buckets of a size stay in key order
+    total = 0
+    for bucket in range(count):
+        total += _bucket_link_count(sizes[bucket], limit, links)
+    first = np.empty(total, dtype=np.int64)
+    second = np.empty(total, dtype=np.int64)
+    mask = np.uint64(0xFFFFFFFF)
+    used = 0
+    for bucket in order:
+        start, size = starts[bucket], sizes[bucket]
+        if size <= limit:
+            for x in range(size):
+                member = indices[np.int64(packed[start + x] & mask)]
+                for y in range(x + 1, size):
+                    first[used], second[used] = member, indices[np.int64(packed[start + y] & mask)]
+                    used += 1
+        else:
+            for step in range(1, links + 1):
+                for x in range(size - step):
+                    first[used] = indices[np.int64(packed[start + x] & mask)]
+                    second[used] = indices[np.int64(packed[start + x + step] & mask)]
+                    used += 1
+    return first, second
+
+
 @njit(cache=True, nogil=True)
 def breadth_first_order(starts: np.ndarray, neighbours: np.ndarray) -> np.ndarray:
     """The nodes of a graph (node i links to neighbours[starts[i]:starts[i + 1]]) in breadth-first order,

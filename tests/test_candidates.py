@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 
-from dedup.candidates import Banding, band_keys, band_pairs, bucket_pairs
+from dedup.candidates import BUCKET_LIMIT, BUCKET_LINKS, Banding, band_keys, band_pairs, bucket_pairs
 from dedup.fingerprint import signature
 from dedup.hashing import keys_with_positions_sorted
 from dedup.verify import COPY_LEVEL, VERIFY_PER_DOCUMENT, within_budget
@@ -128,3 +128,38 @@ def test_band_sort_is_a_sort_of_keys_with_their_positions(size: int) -> None:
     keys[: size // 10] = np.uint32(2**32 - 1)
     expected = np.sort((keys.astype(np.uint64) << np.uint64(32)) | np.arange(size, dtype=np.uint64))
     assert np.array_equal(keys_with_positions_sorted(keys), expected)
+
+
+def _band_pairs_by_hand(keys: np.ndarray, members: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """band_pairs written out: each band's buckets (documents sharing a key, in document order) by size,
+    then by key; every pair of a small bucket, each member of a large one with the BUCKET_LINKS after it."""
+    found = []
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for document in np.flatnonzero(members).tolist():
+            buckets.setdefault(int(keys[document, band]), []).append(document)
+        first, second = [], []
+        for _, bucket in sorted((len(b), key) for key, b in buckets.items() if len(b) > 1):
+            docs = buckets[bucket]
+            if len(docs) <= BUCKET_LIMIT:
+                links = [(x, y) for x in range(len(docs)) for y in range(x + 1, len(docs))]
+            else:
+                links = [(x, x + step) for step in range(1, BUCKET_LINKS + 1) for x in range(len(docs) - step)]
+            first += [docs[x] for x, _ in links]
+            second += [docs[y] for _, y in links]
+        if first:
+            found.append((first, second))
+    return found
+
+
+def test_band_pairs_are_each_bands_bucket_links() -> None:
+    rng = np.random.default_rng(12)
+    documents = 400
+    keys = rng.integers(0, 60, (documents, 5)).astype(np.uint32)  # buckets of every size, some large
+    keys[rng.random(documents) < 0.3, 2] = 7  # one bucket of ~120: BUCKET_LINKS each
+    keys[:, 4] = rng.integers(0, 2**32, documents, dtype=np.uint64).astype(np.uint32)  # a band of singletons
+    members = rng.random(documents) < 0.8
+    expected = _band_pairs_by_hand(keys, members)
+    assert np.bincount(keys[members, 2]).max() > BUCKET_LIMIT
+    found = [pair for a, b in band_pairs(keys, members) for pair in zip(a.tolist(), b.tolist(), strict=True)]
+    assert found == [pair for first, second in expected for pair in zip(first, second, strict=True)]
