@@ -51,6 +51,8 @@ class Fields:
 
 
 ProblemSink = Callable[[Problem], None]
+# A document's id, text, date, title and url, as Document takes them.
+DocumentFields = tuple[str, str, str | None, str | None, str | None]
 
 
 @dataclass
@@ -90,13 +92,17 @@ class _BlockBuilder:
         self._texts: list[bytes] = []
 
     def add(self, document: Document) -> None:
+        self.add_fields((document.id, document.text, document.date, document.title, document.url))
+
+    def add_fields(self, fields: DocumentFields) -> None:
+        doc_id, text, date, title, url = fields
         block = self.block
-        encoded = document.text.encode("utf-8", errors="surrogatepass")
-        block.ids.append(document.id)
-        block.dates.append(document.date)
-        block.titles.append(document.title)
-        block.urls.append(document.url)
-        block.lengths.append(len(document.text))
+        encoded = text.encode("utf-8", errors="surrogatepass")
+        block.ids.append(doc_id)
+        block.dates.append(date)
+        block.titles.append(title)
+        block.urls.append(url)
+        block.lengths.append(len(text))
         block.sizes.append(len(encoded))
         self._texts.append(encoded)
 
@@ -282,8 +288,8 @@ def _read_unit(work: tuple[_Unit, Fields]) -> DocumentBlock:
         except OSError as error:
             builder.problem(Problem(name, f"cannot read: {error.strerror or error}"))
             return builder.take()
-        for _, document in iter_jsonl_records(io.BytesIO(data), name, fields, builder.problem, first):
-            builder.add(document)
+        for _, found in iter_jsonl_fields(io.BytesIO(data), name, fields, builder.problem, first):
+            builder.add_fields(found)  # no Document made: a block holds columns
     return builder.take()
 
 
@@ -343,7 +349,7 @@ def text_document(doc_id: str, text: str) -> Document:
 def decode(data: bytes, where: str, on_problem: ProblemSink) -> str | None:
     """UTF-8 (a byte-order mark dropped), else the charset charset-normalizer detects, else cp1252; None
     (reported) for binary data."""
-    if b"\x00" in data[:_BINARY_SNIFF]:
+    if data.find(b"\x00", 0, _BINARY_SNIFF) >= 0:
         on_problem(Problem(where, "binary content, not text"))
         return None
     try:
@@ -386,10 +392,18 @@ def iter_jsonl_records(
 ) -> Iterator[tuple[int, Document]]:
     """(line number, document) for each readable line of a JSON Lines stream, numbered from `first` as
     iterating the stream splits it, so a second pass over the same bytes finds the same lines."""
+    for number, found in iter_jsonl_fields(stream, name, fields, on_problem, first):
+        yield number, Document(*found)
+
+
+def iter_jsonl_fields(
+    stream: IO[bytes], name: str, fields: Fields, on_problem: ProblemSink, first: int = 1
+) -> Iterator[tuple[int, DocumentFields]]:
+    """iter_jsonl_records' documents as their fields (record_fields)."""
     for number, raw in enumerate(stream, start=first):
-        where = f"{name}:{number}"
-        if not raw.strip():
+        if not raw or raw.isspace():  # what strip() would leave empty, without copying the line
             continue
+        where = f"{name}:{number}"
         line = decode(raw, where, on_problem)
         if line is None:
             continue
@@ -398,9 +412,9 @@ def iter_jsonl_records(
         except json.JSONDecodeError as error:
             on_problem(Problem(where, f"malformed JSON line: {error.msg}"))
             continue
-        document = record_document(record, where, fields, on_problem)
-        if document is not None:
-            yield number, document
+        found = record_fields(record, where, fields, on_problem)
+        if found is not None:
+            yield number, found
 
 
 def paths_from(stream: IO[bytes], null: bool = False) -> list[str]:
@@ -413,6 +427,12 @@ def paths_from(stream: IO[bytes], null: bool = False) -> list[str]:
 
 def record_document(record: Any, where: str, fields: Fields, on_problem: ProblemSink) -> Document | None:
     """A document from one JSON object; its id is the id field or, failing that, `where`."""
+    found = record_fields(record, where, fields, on_problem)
+    return None if found is None else Document(*found)
+
+
+def record_fields(record: Any, where: str, fields: Fields, on_problem: ProblemSink) -> DocumentFields | None:
+    """record_document's fields: blocks take them without a Document (a frozen dataclass is slow to make)."""
     if not isinstance(record, dict):
         on_problem(Problem(where, f"expected a JSON object, found {type(record).__name__}"))
         return None
@@ -422,12 +442,12 @@ def record_document(record: Any, where: str, fields: Fields, on_problem: Problem
         return None
     raw_id = record.get(fields.id)
     doc_id = str(raw_id) if raw_id not in (None, "") else where
-    return Document(
+    return (
         doc_id,
         text,
-        date=_iso_date(record.get(fields.date)),
-        title=_optional_str(record.get(fields.title)),
-        url=_optional_str(record.get(fields.url)),
+        _iso_date(record.get(fields.date)),
+        _optional_str(record.get(fields.title)),
+        _optional_str(record.get(fields.url)),
     )
 
 
