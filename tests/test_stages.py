@@ -653,3 +653,27 @@ def test_sorted_hashes_is_a_sort_and_distinct_counts_is_unique(dtype: type) -> N
         distinct, counts = distinct_counts(values)
         expected_distinct, expected_counts = np.unique(values, return_counts=True)
         assert np.array_equal(distinct, expected_distinct) and np.array_equal(counts, expected_counts)
+
+
+def test_prepare_compiler_leaves_every_import_possible() -> None:
+    """numba's look for scipy's BLAS is refused while the compiler is set up (prepare_compiler), and only
+    then: afterwards no finder is left behind and scipy.linalg imports as usual."""
+    import importlib
+    import sys
+
+    from dedup.hashing import _RefuseImport, prepare_compiler
+
+    prepare_compiler()
+    assert not any(isinstance(finder, _RefuseImport) for finder in sys.meta_path)
+    assert importlib.import_module("scipy.linalg").__name__ == "scipy.linalg"
+    # The refusal itself: a package and its modules, not yet imported, cannot be while it stands.
+    for name in ("wsgiref.simple_server", "wsgiref"):
+        sys.modules.pop(name, None)
+    refusal = _RefuseImport("wsgiref")
+    sys.meta_path.insert(0, refusal)
+    try:
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module("wsgiref.simple_server")
+    finally:
+        sys.meta_path.remove(refusal)
+    assert importlib.import_module("wsgiref.simple_server").__name__ == "wsgiref.simple_server"
