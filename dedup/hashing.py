@@ -209,8 +209,16 @@ def _is_joiner(byte: int) -> bool:
 def _listed(
     buffer: np.ndarray, start: int, end: int, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
 ) -> bool:
+    return _listed_by_crc(_crc32(buffer, start, end), buffer, start, end, table, words, offsets)
+
+
+@njit(cache=True)
+def _listed_by_crc(
+    crc: np.uint32, buffer: np.ndarray, start: int, end: int, table: np.ndarray, words: np.ndarray, offsets: np.ndarray
+) -> bool:
+    """Whether buffer[start:end], whose zlib CRC-32 is `crc`, is one of a lookup_table's words."""
     mask = table.shape[0] - 1
-    slot = np.int64(_crc32(buffer, start, end)) & mask
+    slot = np.int64(crc) & mask
     while table[slot] >= 0:
         word = table[slot]
         if offsets[word + 1] - offsets[word] == end - start:
@@ -361,6 +369,7 @@ def _ascii_line(
     position: int,
     starts: np.ndarray,
     ends: np.ndarray,
+    fed: np.ndarray,
     count: int,
     term_starts: np.ndarray,
     term_ends: np.ndarray,
@@ -369,9 +378,11 @@ def _ascii_line(
     stop_words: np.ndarray,
     stop_offsets: np.ndarray,
 ) -> tuple[int, int, int]:
-    """Append the spans of the words of the ASCII line at `position` to starts and ends from `count`, and of
-    its content words (stems: the span ends where the fold cuts) to term_starts and term_ends from `terms`;
-    the new counts, and the position past the line's newline."""
+    """Append the spans of the words of the ASCII line at `position` to starts and ends from `count`, with
+    each word's bytes fed into a zero CRC-32 register (_fed) to `fed`, and the spans of its content words
+    (stems: the span ends where the fold cuts) to term_starts and term_ends from `terms`; the new counts,
+    and the position past the line's newline. The register is fed as the word is read: the stopword
+    look-up and the fingerprint's shingles both start from it, where each fed the word again."""
     size = buffer.shape[0]
     line_end = position
     while line_end < size and buffer[line_end] != _NEWLINE:
@@ -381,18 +392,24 @@ def _ascii_line(
             position += 1
             continue
         start = position
+        register = np.uint32(0)
         while position < line_end and _is_alnum(buffer[position]):
+            register = _CRC32[(register ^ buffer[position]) & np.uint32(0xFF)] ^ (register >> np.uint32(8))
             position += 1
         while position + 1 < line_end and _is_joiner(buffer[position]) and _is_alnum(buffer[position + 1]):
+            register = _CRC32[(register ^ buffer[position]) & np.uint32(0xFF)] ^ (register >> np.uint32(8))
             position += 1
             while position < line_end and _is_alnum(buffer[position]):
+                register = _CRC32[(register ^ buffer[position]) & np.uint32(0xFF)] ^ (register >> np.uint32(8))
                 position += 1
-        starts[count], ends[count] = start, position
+        starts[count], ends[count], fed[count] = start, position, register
         count += 1
         single_letter = not (48 <= buffer[start] <= 57) and (
             position - start == 1 or (buffer[start] >= 128 and _characters(buffer, start, position) == 1)
         )
-        if not single_letter and not _listed(buffer, start, position, stop_table, stop_words, stop_offsets):
+        if not single_letter and not _listed_by_crc(
+            _finished(register, position - start), buffer, start, position, stop_table, stop_words, stop_offsets
+        ):
             term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
             terms += 1
     return count, terms, line_end + 1
@@ -432,12 +449,11 @@ def fingerprints_of_ascii_texts(
     position = 0
     for document in range(documents):
         count, terms, position = _ascii_line(
-            buffer, position, starts, ends, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
+            buffer, position, starts, ends, fed, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
         )
         word_counts[document] = count
-        # Each word fed once; "word" joined to the window before it as " word" (see _SHIFTS).
+        # Each word fed once (as it was read); "word" joined to the window before it as " word" (_SHIFTS).
         for word in range(count):
-            fed[word] = _fed(buffer, starts[word], ends[word])
             spaced[word] = _shifted(space, ends[word] - starts[word]) ^ fed[word]
         for window in range(_window_count(count, shingle)):
             last = min(window + shingle, count) - 1
@@ -577,6 +593,7 @@ def _evidence_of_lines(
     capacity = buffer.shape[0] // 2 + 1
     starts = np.empty(capacity, dtype=np.int64)
     ends = np.empty(capacity, dtype=np.int64)
+    fed = np.empty(capacity, dtype=np.uint32)  # the tokeniser's, unused here: evidence hashes words otherwise
     term_starts = np.empty(capacity, dtype=np.int64)
     term_ends = np.empty(capacity, dtype=np.int64)
     term_sentences = np.empty(capacity, dtype=np.int64)
@@ -584,7 +601,18 @@ def _evidence_of_lines(
     while position < buffer.shape[0]:
         before = terms
         count, terms, position = _ascii_line(
-            buffer, position, starts, ends, count, term_starts, term_ends, terms, stop_table, stop_words, stop_offsets
+            buffer,
+            position,
+            starts,
+            ends,
+            fed,
+            count,
+            term_starts,
+            term_ends,
+            terms,
+            stop_table,
+            stop_words,
+            stop_offsets,
         )
         term_sentences[before:terms] = sentence
         sentence += 1
