@@ -368,8 +368,11 @@ def scan(
             # come off the counts, the new ones go on.
             _run = _Run(store, chrome, options.policy)
             # Smaller chunks: a few thousand carriers in chunks of a thousand kept one worker idle at the end.
+            # On threads, as the fingerprint pass: the same kernels, and no workers to fork for them.
             carrier_chunks = [carriers[start:end] for start, end in _chunks(carriers.size, DOCUMENT_CHUNK // 4)]
-            parts = list(tracked("chrome", _chrome_chunk, carrier_chunks, [len(chunk) for chunk in carrier_chunks]))
+            parts = list(
+                tracked("chrome", _chrome_chunk, carrier_chunks, [len(chunk) for chunk in carrier_chunks], threads=True)
+            )
             copy_keys[carriers] = np.concatenate([keys for keys, _ in parts])
             exact[carriers] = np.concatenate([batch.exact for _, batch in parts])
             redone = HashSets.join([batch.terms for _, batch in parts])
