@@ -16,6 +16,7 @@ in compiled code in ASCII sentences (compiled_facts.py) and by regular expressio
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from .text import abbreviation_table, clean, compiled_form, normalize, stopword_
 _DTYPES = (np.int64, np.int64, np.int64, np.int64, np.int64, np.float64, np.int64)
 _HEADER = EVIDENCE_HEADER  # hashing.ascii_evidence_records writes the same form
 assert len(_DTYPES) + 2 == _HEADER, "a header holds the text's size, the word count and each array's size"
+_HEADER_FORMAT = struct.Struct(f"={_HEADER}q")  # native order, as numpy writes the header (to_bytes)
 
 
 @dataclass(frozen=True, eq=False)  # arrays inside
@@ -115,13 +117,18 @@ class Evidence:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Evidence:
-        text_size, words, *sizes = np.frombuffer(data, dtype=np.int64, count=_HEADER).tolist()
-        position = 8 * _HEADER
+        # One view of all the arrays, cut up (the float one viewed as such): a verifier reads back a
+        # record per article, and a numpy view per array took half of that.
+        text_size, words, *sizes = _HEADER_FORMAT.unpack_from(data)
+        values = np.frombuffer(data, dtype=np.int64, count=sum(sizes), offset=8 * _HEADER)
         arrays = []
+        position = 0
         for dtype, size in zip(_DTYPES, sizes, strict=True):
-            arrays.append(np.frombuffer(data, dtype=dtype, count=size, offset=position))
-            position += 8 * size
-        text = data[position : position + text_size].decode("utf-8", errors="surrogatepass")
+            part = values[position : position + size]
+            arrays.append(part if dtype is np.int64 else part.view(dtype))
+            position += size
+        start = 8 * (_HEADER + position)
+        text = data[start : start + text_size].decode("utf-8", errors="surrogatepass")
         return cls(text, words, *arrays)
 
 
