@@ -1357,14 +1357,10 @@ def pair_overlaps(
     best_a = np.zeros(rows, dtype=np.float32)
     best_b = np.zeros(columns, dtype=np.float32)
     for row in range(rows):
-        start_a, end_a = sentence_offsets_a[row], sentence_offsets_a[row + 1]
         for column in range(columns):
-            start_b, end_b = sentence_offsets_b[column], sentence_offsets_b[column + 1]
-            shared = _shared(sentence_values_a, start_a, end_a, sentence_values_b, start_b, end_b)
-            if shared >= 2:
-                dice = np.float32(2 * shared) / np.float32(end_a - start_a + end_b - start_b)
-                best_a[row] = max(best_a[row], dice)
-                best_b[column] = max(best_b[column], dice)
+            dice = _dice(sentence_values_a, sentence_offsets_a, row, sentence_values_b, sentence_offsets_b, column)
+            best_a[row] = max(best_a[row], dice)
+            best_b[column] = max(best_b[column], dice)
     return (
         _shared(shingles_a, 0, shingles_a.shape[0], shingles_b, 0, shingles_b.shape[0]),
         _shared(terms_a, 0, terms_a.shape[0], terms_b, 0, terms_b.shape[0]),
@@ -1383,13 +1379,22 @@ def dice_matrix(values_a: np.ndarray, offsets_a: np.ndarray, values_b: np.ndarra
     rows, columns = offsets_a.shape[0] - 1, offsets_b.shape[0] - 1
     out = np.zeros((rows, columns), dtype=np.float32)
     for row in range(rows):
-        start_a, end_a = offsets_a[row], offsets_a[row + 1]
         for column in range(columns):
-            start_b, end_b = offsets_b[column], offsets_b[column + 1]
-            shared = _shared(values_a, start_a, end_a, values_b, start_b, end_b)
-            if shared >= 2:
-                out[row, column] = np.float32(2 * shared) / np.float32(end_a - start_a + end_b - start_b)
+            out[row, column] = _dice(values_a, offsets_a, row, values_b, offsets_b, column)
     return out
+
+
+@njit(cache=True, inline="always")
+def _dice(
+    values_a: np.ndarray, offsets_a: np.ndarray, row: int, values_b: np.ndarray, offsets_b: np.ndarray, column: int
+) -> np.float32:
+    """dice_matrix's value of set `row` of a and set `column` of b."""
+    start_a, end_a = offsets_a[row], offsets_a[row + 1]
+    start_b, end_b = offsets_b[column], offsets_b[column + 1]
+    shared = _shared(values_a, start_a, end_a, values_b, start_b, end_b)
+    if shared < 2:
+        return np.float32(0.0)
+    return np.float32(2 * shared) / np.float32(end_a - start_a + end_b - start_b)
 
 
 def lookup_table(words: frozenset[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
