@@ -4,8 +4,10 @@ Stages: chrome (paragraph keys); fingerprint (copy signatures and hashed term se
 terms, then rewrite signatures over the distinctive ones, all as LSH band keys); candidates (banding, then
 a screen on the term sets that rules out pairs which cannot pass); verify (each paired article's
 evidence made once and spooled, then exact measures per pair); cluster.
-The text-heavy stages run in chunks on `jobs` processes; every chunk's result depends on its own
-documents only and comes back in order, so the output is the same byte for byte whatever `jobs` is.
+The text-heavy stages run in chunks on `jobs` workers: processes, or threads where the work is compiled
+code that lets go of the interpreter lock (the fingerprint passes, the rewrite signatures). Every chunk's
+result depends on its own documents only and comes back in order, so the output is the same byte for byte
+whatever `jobs` is.
 Texts are read from the document store when a stage needs them.
 """
 
