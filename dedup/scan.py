@@ -51,7 +51,16 @@ from .hashing import breadth_first_order, prepare_compiler
 from .parallel import ordered_map
 from .stats import peak_rss_mb
 from .store import DocumentStore, Spool
-from .verify import Thresholds, Verdict, screen, screen_scores, screened, verify_pair, within_budget
+from .verify import (
+    Thresholds,
+    Verdict,
+    accepted_verdict,
+    screen,
+    screen_scores,
+    screened,
+    verify_pair,
+    within_budget,
+)
 
 DOCUMENT_CHUNK = 1000  # documents per unit of work: amortises process hand-offs, keeps progress even
 PAIR_CHUNK = 4000  # candidate pairs per unit of verification work: small enough to share out evenly
@@ -275,8 +284,14 @@ def _candidates(
 
 def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> list[Verdict]:
     """The accepted verdicts of a chunk of candidates (rejections are dropped: there are many)."""
-    verdicts = _verdicts(list(zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)))
-    return [verdict for verdict in verdicts if verdict.accepted]
+    run = _current()
+    verdicts = [
+        accepted_verdict(first, second, _evidence(first), _evidence(second), run.policy)
+        for first, second in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True)
+    ]
+    if run.evidence is not None:
+        run.evidence.release()
+    return [verdict for verdict in verdicts if verdict is not None]
 
 
 def _verification_order(first: np.ndarray, second: np.ndarray, documents: int) -> np.ndarray:
@@ -422,6 +437,7 @@ def scan(
         paired_chunks = [paired[start:end] for start, end in _chunks(paired.size, DOCUMENT_CHUNK)]
         for offset, sizes in tracked("evidence", _evidence_chunk, paired_chunks, [len(c) for c in paired_chunks]):
             evidence.adopt(offset, sizes)
+        evidence.map()
         _run = _Run(store, chrome, options.policy, evidence=evidence, evidence_slots=slots)
         _evidence.cache_clear()
         order = _verification_order(kept.first, kept.second, n)

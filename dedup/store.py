@@ -7,6 +7,7 @@ while reading, deleted when the store closes, and never touches the inputs.
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing
 import os
 import tempfile
@@ -38,9 +39,10 @@ class Spool:
         self._pending: list[bytes] = []  # records not yet written, from offset self._written
         self._written = 0
         self._shared_end: Any = None  # the end of the file's records, for forked writers (share)
+        self._map: mmap.mmap | None = None  # the file, once every record is in (map)
 
     def append(self, data: bytes) -> None:
-        assert self._handle is not None, "the spool is closed"
+        assert self._handle is not None and self._map is None, "the spool is closed or mapped"
         self._offsets.append(self._end)
         self._sizes.append(len(data))
         self._end += len(data)
@@ -50,7 +52,7 @@ class Spool:
 
     def extend(self, data: bytes, sizes: Sequence[int]) -> None:
         """Append records given end to end in `data`, record i `sizes[i]` bytes long."""
-        assert self._handle is not None, "the spool is closed"
+        assert self._handle is not None and self._map is None, "the spool is closed or mapped"
         for size in sizes:
             self._offsets.append(self._end)
             self._end += size
@@ -93,7 +95,25 @@ class Spool:
         _write_all(self._handle, memoryview(block), self._written)
         self._written += len(block)
 
+    def map(self) -> None:
+        """Read records from a memory map of the file from now on, in this process and those it forks
+        later; no record may be added after. Verifiers read back a record per article, and a system call
+        for each took a fifth of their time."""
+        self.flush()
+        if self._end and self._map is None:
+            assert self._handle is not None
+            self._map = mmap.mmap(self._handle, self._end, prot=mmap.PROT_READ)
+
+    def release(self) -> None:
+        """Let go of the mapped pages this process has read: they stay in the page cache, and come back
+        when read again. A verifier reads most of a large run's evidence, its resident size grew by it."""
+        if self._map is not None:
+            self._map.madvise(mmap.MADV_DONTNEED)
+
     def __getitem__(self, index: int) -> bytes:
+        if self._map is not None:
+            offset = self._offsets[index]
+            return self._map[offset : offset + self._sizes[index]]
         assert self._handle is not None, "the spool is closed"
         if self._offsets[index] >= self._written:
             self.flush()
@@ -118,6 +138,9 @@ class Spool:
         return len(self._sizes)
 
     def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
         if self._handle is not None:
             os.close(self._handle)
             self._handle = None

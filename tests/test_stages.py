@@ -37,6 +37,7 @@ from dedup.verify import (
     SCREEN_MIN_TERMS,
     Thresholds,
     Verdict,
+    accepted_verdict,
     score_pair,
     screen,
     screen_scores,
@@ -272,6 +273,23 @@ def test_independent_coverage_of_one_event_is_rejected() -> None:
     verdict = verify_pair(0, 1, a, b)
     assert verdict.relation is None
     assert verdict.scores["terms"] > 0.1  # they do share vocabulary: the rejection is not trivial
+
+
+def test_a_scan_keeps_the_verdicts_of_accepted_pairs_only() -> None:
+    pairs = [
+        (WIRE, WIRE.replace("Thursday", "Friday")),
+        (ORIGINAL.read_text(), REWRITE.read_text()),
+        (SUMMIT_A, SUMMIT_B),
+    ]
+    relations = []
+    for text_a, text_b in pairs:
+        a, b = _contents(text_a, text_b)
+        verdict = verify_pair(0, 1, a, b, Thresholds())
+        relations.append(verdict.relation)
+        kept = accepted_verdict(0, 1, a, b, Thresholds())
+        assert kept == (verdict if verdict.accepted else None)
+        assert kept is None or kept.scores == verdict.scores
+    assert relations == ["near-copy", "rewrite", None]
 
 
 def _verdict(first: int, second: int, strength: float) -> Verdict:

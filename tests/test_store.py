@@ -137,6 +137,29 @@ def test_forked_workers_write_records_that_the_spool_takes_on(jobs: int) -> None
         expected = [b"first", *(record for chunk in chunks for record in chunk)]
         assert [_spool[i] for i in range(len(expected))] == expected
         assert list(ordered_map(_read_back, range(len(expected)), jobs=2)) == expected
+        _spool.map()  # as a scan does before its verifiers fork: records come from the mapped file
+        assert _spool._map is not None
+        assert list(ordered_map(_read_back_and_release, range(len(expected)), jobs=2)) == expected
+        assert [_spool[i] for i in reversed(range(len(expected)))] == expected[::-1]
+        with pytest.raises(AssertionError, match="mapped"):
+            _spool.append(b"late")
     finally:
         _spool.close()
         _spool = None
+
+
+def _read_back_and_release(index: int) -> bytes:
+    assert _spool is not None
+    record = _spool[index]
+    _spool.release()  # the pages go; the next read brings them back
+    return record + _spool[index][:0]
+
+
+def test_an_empty_spool_maps_to_nothing() -> None:
+    spool = Spool()
+    try:
+        spool.map()
+        spool.release()
+        assert len(spool) == 0 and spool._map is None
+    finally:
+        spool.close()
