@@ -34,6 +34,7 @@ from .hashing import (
     signatures_of_hash_sets,
     span_hashes,
     spliced_sets,
+    summed_over,
 )
 from .text import clean, compiled_form, content_words, shingles, stopword_table, words
 
@@ -324,10 +325,8 @@ def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], docum
     """common_terms of a run of `documents`, from the term_counts of its batches."""
     values = np.concatenate([np.empty(0, dtype=np.uint32), *(part[0] for part in parts)])
     counts = np.concatenate([np.empty(0, dtype=np.int64), *(part[1] for part in parts)])
-    distinct, owner = np.unique(values, return_inverse=True)
-    totals = np.bincount(owner, weights=counts, minlength=distinct.size)
     limit = min(max(COMMON_MIN_DOCUMENTS, COMMON_SHARE * documents), COMMON_MAX_DOCUMENTS)
-    return distinct[totals > limit]
+    return summed_over(values, counts, float(limit))
 
 
 def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

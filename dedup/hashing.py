@@ -1176,6 +1176,26 @@ def keys_with_positions_sorted(keys: np.ndarray) -> np.ndarray:
     return values
 
 
+@njit(cache=True, nogil=True)
+def summed_over(values: np.ndarray, counts: np.ndarray, limit: float) -> np.ndarray:
+    """The distinct 32-bit `values` whose `counts` (counts[i] is values[i]'s) add up to more than `limit`,
+    sorted: a run's common terms from the term counts of its batches. keys_with_positions_sorted groups
+    equal values; numpy's unique with its inverse took three times as long."""
+    packed = keys_with_positions_sorted(values)
+    out = np.empty(packed.shape[0], dtype=np.uint32)
+    used, i = 0, 0
+    while i < packed.shape[0]:
+        value = packed[i] >> np.uint64(32)
+        total = 0
+        while i < packed.shape[0] and packed[i] >> np.uint64(32) == value:
+            total += counts[packed[i] & np.uint64(0xFFFFFFFF)]
+            i += 1
+        if total > limit:
+            out[used] = np.uint32(value)
+            used += 1
+    return out[:used].copy()
+
+
 @njit(cache=True, inline="always")
 def _bucket_link_count(size: int, limit: int, links: int) -> int:
     if size <= limit:

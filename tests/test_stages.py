@@ -673,6 +673,24 @@ def test_sorted_hashes_is_a_sort_and_distinct_counts_is_unique(dtype: type) -> N
         assert np.array_equal(distinct, expected_distinct) and np.array_equal(counts, expected_counts)
 
 
+def test_summed_over_keeps_the_values_whose_counts_add_up_past_the_limit() -> None:
+    """The run's common terms: what numpy's unique with its inverse and a weighted bincount give, with
+    counts taken off as well as added (the chrome carriers' old terms), and a value in every batch."""
+    from dedup.hashing import summed_over
+
+    rng = np.random.default_rng(6)
+    values = np.concatenate([rng.integers(0, 2**32, 3000, dtype=np.uint64), np.arange(40)]).astype(np.uint32)
+    values = np.concatenate([values, values[rng.integers(0, values.size, 20000)], np.full(5, 2**32 - 1)])
+    counts = rng.integers(-3, 9, values.size)
+    distinct, owner = np.unique(values, return_inverse=True)
+    totals = np.bincount(owner, weights=counts, minlength=distinct.size)
+    for limit in (-1.0, 0.0, 4.5, 12.0, 1e9):
+        expected = distinct[totals > limit]
+        kept = summed_over(values, counts, limit)
+        assert kept.dtype == np.uint32 and np.array_equal(kept, expected)
+    assert summed_over(values[:0], counts[:0], 0.0).size == 0
+
+
 def test_prepare_compiler_leaves_every_import_possible() -> None:
     """numba's look for scipy's BLAS is refused while the compiler is set up (prepare_compiler), and only
     then: afterwards no finder is left behind and scipy.linalg imports as usual."""
