@@ -183,6 +183,8 @@ ScoredPairs = tuple[np.ndarray, np.ndarray]
 # One channel's band keys and index mask while its bands are banded on the workers.
 _banding: tuple[np.ndarray, np.ndarray] | None = None
 BAND_CHUNK = 8  # bands per unit of work
+# The pairs this process has seen pass the screen in the channel's chunks so far (codes, sorted).
+_passed: np.ndarray = np.empty(0, dtype=np.int64)
 
 
 def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
@@ -199,7 +201,14 @@ def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
     # Each pair where it was first found: a bucket's pairs stay together, so the screen reads the same
     # few documents' sets while it scores them (sorted by pair, the 1M stage took half as long again).
     codes = codes[np.sort(np.unique(codes, return_index=True)[1])]
-    passes, scores = screened(*np.divmod(codes, len(keys)), run.terms, run.bigrams, run.policy)
+    # A pair this process has seen pass in an earlier chunk is in that chunk's part already, if its
+    # budget kept it, and the union's budget cannot keep it otherwise (within_budget). Similar documents
+    # share keys in most bands: they made two thirds of the screen's passing pairs again and again.
+    global _passed
+    codes = codes[~in_sorted(codes, _passed)]
+    first, second = np.divmod(codes, len(keys))
+    passes, scores = screened(first, second, run.terms, run.bigrams, run.policy)
+    _passed = np.union1d(_passed, codes[passes])
     return _budgeted(_union([(codes[passes], scores[passes])]), run.rank)
 
 
@@ -244,9 +253,10 @@ def _candidates(
         the scores), then the budget. The budget is taken per few bands and again over their union as it
         grows (the same answer as once over every pair, see within_budget), so a run never holds every
         screened pair."""
-        global _banding
+        global _banding, _passed
         assert keep is not None, "scan always screens"
         _banding = (keys, members)
+        _passed = np.empty(0, dtype=np.int64)
         merged: ScoredPairs = (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
         pending: list[ScoredPairs] = []
         pending_size = 0
@@ -263,7 +273,7 @@ def _candidates(
                     pending, pending_size = [], 0
             merged = budget(_union([merged, *pending]))
         finally:
-            _banding = None
+            _banding, _passed = None, np.empty(0, dtype=np.int64)
         return merged[0]
 
     candidates = find_candidates(

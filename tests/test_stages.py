@@ -691,6 +691,49 @@ def test_summed_over_keeps_the_values_whose_counts_add_up_past_the_limit() -> No
     assert summed_over(values[:0], counts[:0], 0.0).size == 0
 
 
+def test_a_pair_seen_passing_the_screen_is_not_screened_again_and_nothing_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Near copies share keys in most bands. A process remembers the pairs it has seen pass the screen
+    in a channel's earlier chunks and does not screen them again: with a chunk per band, no pair passes
+    twice in a channel, and the candidates and clusters are those of one chunk of every band."""
+    scan_module = importlib.import_module("dedup.scan")
+    texts = [WIRE.replace("Thursday", day) for day in ("Monday", "Tuesday", "Friday", "Sunday")] + [WIRE] * 2
+    texts += [ORIGINAL.read_text(), REWRITE.read_text(), *(_story(n) for n in range(8))]
+    texts += [_story(n).replace("record", "fine") for n in range(8)]
+    documents = [Document(f"d{i}", text, f"2024-02-{1 + i % 20:02d}") for i, text in enumerate(texts)]
+    screenings: list[tuple[int, list[int], list[bool]]] = []
+    screen_pairs = scan_module.screened
+
+    def recorded(first, second, *rest):  # type: ignore[no-untyped-def]
+        passes, scores = screen_pairs(first, second, *rest)
+        channel = id(scan_module._banding[0])
+        screenings.append((channel, (first * len(documents) + second).tolist(), passes.tolist()))
+        return passes, scores
+
+    monkeypatch.setattr(scan_module, "screened", recorded)
+
+    def run(band_chunk: int) -> tuple:
+        monkeypatch.setattr(scan_module, "BAND_CHUNK", band_chunk)
+        screenings.clear()
+        result = scan(documents, ScanOptions(jobs=1))
+        clusters = [(c.original, [(m.index, m.relation, m.scores) for m in c.members]) for c in result.clusters]
+        return result.candidates, result.verified, clusters
+
+    whole = run(10**6)
+    assert run(1) == whole
+    assert len({channel for channel, _, _ in screenings}) == 2 and len(screenings) > 20
+    for channel in {channel for channel, _, _ in screenings}:
+        passed = [
+            code
+            for seen, codes, passes in screenings
+            if seen == channel
+            for code, passing in zip(codes, passes, strict=True)
+            if passing
+        ]
+        assert len(passed) == len(set(passed)) > 10
+
+
 def test_prepare_compiler_leaves_every_import_possible() -> None:
     """numba's look for scipy's BLAS is refused while the compiler is set up (prepare_compiler), and only
     then: afterwards no finder is left behind and scipy.linalg imports as usual."""
