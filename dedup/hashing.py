@@ -70,6 +70,26 @@ def _shift_tables() -> np.ndarray:
 _SHIFTS = _shift_tables()
 
 
+# Two registers are shifted by a message's length again and again: zlib's initial one (to finish a CRC,
+# _finished) and F(" ") (a space before a word). Their shifts by the usual lengths are looked up at once,
+# where _shifted takes four look-ups a step.
+_FIXED_SHIFTS = 256
+
+
+def _fixed_shifts(register: int) -> np.ndarray:
+    """A^n(register) for n up to _FIXED_SHIFTS - 1."""
+    table = _CRC32.tolist()
+    shifted = []
+    for _ in range(_FIXED_SHIFTS):
+        shifted.append(register)
+        register = table[register & 0xFF] ^ (register >> 8)
+    return np.array(shifted, dtype=np.uint32)
+
+
+_ONES_SHIFTED = _fixed_shifts(0xFFFFFFFF)
+_SPACE_SHIFTED = _fixed_shifts(int(_CRC32[_SPACE]))  # F(" ")
+
+
 @njit(cache=True)
 def _shifted(register: np.uint32, count: int) -> np.uint32:
     """A^count(register): `count` zero bytes fed into the register."""
@@ -98,7 +118,17 @@ def _fed(buffer: np.ndarray, start: int, end: int) -> np.uint32:
 @njit(cache=True)
 def _finished(fed: np.uint32, length: int) -> np.uint32:
     """zlib's CRC-32 of a message of `length` bytes whose F is `fed` (the register starts all ones)."""
+    if length < _FIXED_SHIFTS:
+        return _ONES_SHIFTED[length] ^ fed ^ np.uint32(0xFFFFFFFF)
     return _shifted(np.uint32(0xFFFFFFFF), length) ^ fed ^ np.uint32(0xFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def _space_shifted(count: int) -> np.uint32:
+    """A^count(F(" ")): a space fed, then `count` zero bytes."""
+    if count < _FIXED_SHIFTS:
+        return _SPACE_SHIFTED[count]
+    return _shifted(_CRC32[_SPACE], count)
 
 
 @njit(cache=True, inline="always")
@@ -373,6 +403,7 @@ def _ascii_line(
     count: int,
     term_starts: np.ndarray,
     term_ends: np.ndarray,
+    term_fed: np.ndarray,
     terms: int,
     stop_table: np.ndarray,
     stop_words: np.ndarray,
@@ -380,9 +411,10 @@ def _ascii_line(
 ) -> tuple[int, int, int]:
     """Append the spans of the words of the ASCII line at `position` to starts and ends from `count`, with
     each word's bytes fed into a zero CRC-32 register (_fed) to `fed`, and the spans of its content words
-    (stems: the span ends where the fold cuts) to term_starts and term_ends from `terms`; the new counts,
-    and the position past the line's newline. The register is fed as the word is read: the stopword
-    look-up and the fingerprint's shingles both start from it, where each fed the word again."""
+    (stems: the span ends where the fold cuts) to term_starts and term_ends from `terms`, each stem fed to
+    term_fed; the new counts, and the position past the line's newline. The register is fed as the word
+    is read: the stopword look-up, the fingerprint's shingles and most stems (those the fold leaves whole)
+    all start from it, where each fed the word again."""
     size = buffer.shape[0]
     line_end = position
     while line_end < size and buffer[line_end] != _NEWLINE:
@@ -410,7 +442,9 @@ def _ascii_line(
         if not single_letter and not _listed_by_crc(
             _finished(register, position - start), buffer, start, position, stop_table, stop_words, stop_offsets
         ):
-            term_starts[terms], term_ends[terms] = start, _term_end(buffer, start, position)
+            term_end = _term_end(buffer, start, position)
+            term_starts[terms], term_ends[terms] = start, term_end
+            term_fed[terms] = register if term_end == position else _fed(buffer, start, term_end)
             terms += 1
     return count, terms, line_end + 1
 
@@ -442,19 +476,31 @@ def fingerprints_of_ascii_texts(
     term_offsets = np.zeros(documents + 1, dtype=np.int64)
     bigram_offsets = np.zeros(documents + 1, dtype=np.int64)
     scratch = np.empty(capacity, dtype=np.uint32)
-    fed = np.empty(capacity, dtype=np.uint32)  # each word's (then each term's) bytes fed into a zero register
+    fed = np.empty(capacity, dtype=np.uint32)  # each word's bytes fed into a zero register
+    term_fed = np.empty(capacity, dtype=np.uint32)  # each term's
     spaced = np.empty(capacity, dtype=np.uint32)  # each word's with a space before it
-    space = _CRC32[_SPACE]  # F(" ")
     terms_used, bigrams_used = 0, 0
     position = 0
     for document in range(documents):
         count, terms, position = _ascii_line(
-            buffer, position, starts, ends, fed, 0, term_starts, term_ends, 0, stop_table, stop_words, stop_offsets
+            buffer,
+            position,
+            starts,
+            ends,
+            fed,
+            0,
+            term_starts,
+            term_ends,
+            term_fed,
+            0,
+            stop_table,
+            stop_words,
+            stop_offsets,
         )
         word_counts[document] = count
         # Each word fed once (as it was read); "word" joined to the window before it as " word" (_SHIFTS).
         for word in range(count):
-            spaced[word] = _shifted(space, ends[word] - starts[word]) ^ fed[word]
+            spaced[word] = _space_shifted(ends[word] - starts[word]) ^ fed[word]
         for window in range(_window_count(count, shingle)):
             last = min(window + shingle, count) - 1
             value, length = fed[window], ends[window] - starts[window]
@@ -464,18 +510,17 @@ def fingerprints_of_ascii_texts(
             crc = _finished(value, length)
             _permute_min(crc, copy_a, copy_b, copies[document])
         for term in range(terms):
-            fed[term] = _fed(buffer, term_starts[term], term_ends[term])
-            scratch[term] = _finished(fed[term], term_ends[term] - term_starts[term])
+            scratch[term] = _finished(term_fed[term], term_ends[term] - term_starts[term])
         terms_used = _store_unique(scratch[:terms], term_values, terms_used)
         term_offsets[document + 1] = terms_used
         pairs = terms - 1 if terms > 1 else terms  # one term alone is its own "bigram", as text.shingles
         for pair in range(pairs):
             if terms > 1:
                 second = term_ends[pair + 1] - term_starts[pair + 1]
-                value = _shifted(fed[pair], second + 1) ^ _shifted(space, second) ^ fed[pair + 1]
+                value = _shifted(term_fed[pair], second + 1) ^ _space_shifted(second) ^ term_fed[pair + 1]
                 scratch[pair] = _finished(value, term_ends[pair] - term_starts[pair] + 1 + second)
             else:
-                scratch[pair] = _finished(fed[pair], term_ends[pair] - term_starts[pair])
+                scratch[pair] = _finished(term_fed[pair], term_ends[pair] - term_starts[pair])
         bigrams_used = _store_unique(scratch[:pairs], bigram_values, bigrams_used)
         bigram_offsets[document + 1] = bigrams_used
     return (
@@ -593,7 +638,8 @@ def _evidence_of_lines(
     capacity = buffer.shape[0] // 2 + 1
     starts = np.empty(capacity, dtype=np.int64)
     ends = np.empty(capacity, dtype=np.int64)
-    fed = np.empty(capacity, dtype=np.uint32)  # the tokeniser's, unused here: evidence hashes words otherwise
+    fed = np.empty(capacity, dtype=np.uint32)  # the tokeniser's words' and terms' registers, unused here:
+    # evidence hashes them otherwise
     term_starts = np.empty(capacity, dtype=np.int64)
     term_ends = np.empty(capacity, dtype=np.int64)
     term_sentences = np.empty(capacity, dtype=np.int64)
@@ -609,6 +655,7 @@ def _evidence_of_lines(
             count,
             term_starts,
             term_ends,
+            fed,
             terms,
             stop_table,
             stop_words,
