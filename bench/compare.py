@@ -13,6 +13,7 @@ same clusters, byte for byte.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import statistics
 import subprocess
@@ -44,6 +45,8 @@ def main() -> None:
     if not args.corpus.is_file():
         sys.exit(f"no corpus at {args.corpus} (make bench SIZES=100k builds it, or give --corpus)")
     trees = {"A": args.old.resolve(), "B": args.new.resolve()}
+    for tree in trees.values():  # each run loads bytecode, as under make bench (run.py says why)
+        compileall.compile_dir(tree / "dedup", quiet=1)
     runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory(prefix="dedup-compare-") as work:
         outputs = {name: Path(work) / f"{name}.jsonl" for name in trees}
