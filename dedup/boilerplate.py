@@ -14,7 +14,7 @@ Python gives any other article's paragraphs the same keys.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -58,17 +58,19 @@ def paragraph_keys_of_texts(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarra
     plain = [i for i, text in enumerate(cleaned) if text.isascii()]
     buffer, offsets = ascii_buffer([cleaned[i] for i in plain])
     ascii_texts, _, _, ascii_keys, ascii_words = ascii_paragraphs(buffer, offsets)
-    return with_other_paragraphs(texts, plain, ascii_texts, ascii_keys, ascii_words)
+    others = {i: text for i, text in enumerate(texts) if not cleaned[i].isascii()}
+    return with_other_paragraphs(others, plain, ascii_texts, ascii_keys, ascii_words)
 
 
 def with_other_paragraphs(
-    texts: Sequence[str], keyed: Sequence[int], owners: np.ndarray, keys: np.ndarray, words: np.ndarray
+    others: Mapping[int, str], keyed: Sequence[int], owners: np.ndarray, keys: np.ndarray, words: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """paragraph_keys_of_texts from the paragraphs of some texts, keyed already in compiled code (text
-    keyed[k] owns paragraph i when owners[i] == k, in order), and the other texts', keyed here."""
+    keyed[k] owns paragraph i when owners[i] == k, in order), and the other texts' (`others`, raw, by
+    index: every text not keyed), keyed here."""
     parts = [(np.asarray(keyed, dtype=np.int64)[owners], keys, words)]
     done = set(keyed)
-    for i, text in enumerate(texts):
+    for i, text in others.items():
         if i not in done:
             found, counts = paragraph_keys(text)  # the raw text: cleaning twice can change it
             parts.append((np.full(len(found), i, dtype=np.int64), np.array(found, dtype=np.int64), np.array(counts)))

@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .boilerplate import ascii_buffer, fold, folded_key
-from .hashing import ascii_paragraphs, ascii_sentences, folded_texts
+from .hashing import ascii_paragraphs, ascii_sentences, ascii_texts, folded_texts
 from .text import abbreviation_table, clean, content_words, normalize, paragraphs, sentences, words
 
 SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
@@ -24,6 +24,53 @@ class Content:
     terms: tuple[str, ...]  # content words, stemmed, in order (rewrite evidence)
     sentences: tuple[str, ...]  # the article's own sentences, cleaned, case kept
     sentence_terms: tuple[tuple[str, ...], ...]  # each sentence's content words; empty sentences dropped
+
+
+class TextBatch(NamedTuple):
+    """Raw texts as the compiled code takes them: those that are ASCII once cleaned (most news) cleaned, in
+    UTF-8 end to end in boilerplate.ascii_buffer's form, and every other text as it is."""
+
+    size: int  # texts in the batch
+    plain: list[int]  # the texts that are ASCII once cleaned, ascending
+    buffer: np.ndarray  # plain[k]'s cleaned text is buffer[offsets[k]:offsets[k + 1]]
+    offsets: np.ndarray
+    others: dict[int, str]  # the other texts, raw, by index
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> TextBatch:
+        encoded = [text.encode("utf-8", errors="surrogatepass") for text in texts]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(text) for text in encoded], out=offsets[1:])
+        return cls.of_utf8(b"".join(encoded), offsets)
+
+    @classmethod
+    def of_utf8(cls, data: bytes, offsets: np.ndarray) -> TextBatch:
+        """The batch of texts given in UTF-8 (lone surrogates kept), text i data[offsets[i]:offsets[i + 1]],
+        as a document store reads them back (DocumentStore.encoded_between): the ASCII ones are cleaned
+        in compiled code (hashing.ascii_texts) and never made strings."""
+        count = offsets.shape[0] - 1
+        plain, buffer, plain_offsets = ascii_texts(np.frombuffer(data, dtype=np.uint8), offsets)
+        ascii_rows = set(plain.tolist())
+        others, cleaned_ascii = {}, {}
+        for i in range(count):
+            if i in ascii_rows:
+                continue
+            text = data[offsets[i] : offsets[i + 1]].decode("utf-8", errors="surrogatepass")
+            cleaned = clean(text)
+            if cleaned.isascii():  # typographic quotes and dashes only: ASCII once cleaned
+                cleaned_ascii[i] = cleaned
+            else:
+                others[i] = text
+        if not cleaned_ascii:
+            return cls(count, plain.tolist(), buffer, plain_offsets, others)
+        extra, extra_offsets = ascii_buffer(list(cleaned_ascii.values()))
+        rows = sorted([*ascii_rows, *cleaned_ascii])
+        pieces = {i: buffer[plain_offsets[k] : plain_offsets[k + 1]] for k, i in enumerate(plain.tolist())}
+        pieces |= {i: extra[extra_offsets[k] : extra_offsets[k + 1]] for k, i in enumerate(cleaned_ascii)}
+        merged = np.concatenate([np.empty(0, dtype=np.uint8), *(pieces[i] for i in rows)])
+        merged_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([pieces[i].size for i in rows], out=merged_offsets[1:])
+        return cls(count, rows, merged, merged_offsets, others)
 
 
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:
@@ -52,16 +99,15 @@ def sentences_and_normalized_of_texts(
     """sentences_and_normalized of each text. ASCII texts (most news) are split, folded and cut into
     sentences in compiled code, all of them at once (hashing.ascii_paragraphs, folded_texts,
     ascii_sentences): the same values, where a compiled call per text cost as much as the work."""
-    cleaned = [clean(text) for text in texts]
-    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
+    batch = TextBatch.of(texts)
+    plain = batch.plain
     results: list[tuple[list[str], str]] = [([], "")] * len(texts)
-    for i, text in enumerate(texts):
-        if not cleaned[i].isascii():
-            kept, normalized = own_paragraphs(text, chrome)
-            results[i] = [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
+    for i, text in batch.others.items():
+        kept, normalized = own_paragraphs(text, chrome)
+        results[i] = [sentence for paragraph in kept for sentence in sentences(paragraph)], normalized
     if not plain:
         return results
-    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, chrome)
     flat, sentence_starts, sentence_ends, paragraphs_of = ascii_sentences(
         own.buffer, own.starts, own.ends, *abbreviation_table()
     )
@@ -112,7 +158,12 @@ class OwnParagraphs(NamedTuple):
 def own_ascii_paragraphs(cleaned: Sequence[str], chrome: frozenset[int] = frozenset()) -> OwnParagraphs:
     """own_paragraphs of many cleaned ASCII texts (or lowered_form's) at once: their paragraphs, chrome
     left out, and their normalised texts (hashing.ascii_paragraphs, folded_texts)."""
-    buffer, offsets = ascii_buffer(cleaned)
+    return own_paragraphs_of_buffer(*ascii_buffer(cleaned), chrome)
+
+
+def own_paragraphs_of_buffer(buffer: np.ndarray, offsets: np.ndarray, chrome: frozenset[int]) -> OwnParagraphs:
+    """own_ascii_paragraphs of texts in boilerplate.ascii_buffer's form (text i is buffer[offsets[i]:
+    offsets[i + 1]]), such as TextBatch's."""
     owners, starts, ends, keys, paragraph_words = ascii_paragraphs(buffer, offsets)
     if chrome:
         own = ~np.isin(keys, np.fromiter(chrome, dtype=np.int64, count=len(chrome)))
@@ -123,7 +174,7 @@ def own_ascii_paragraphs(cleaned: Sequence[str], chrome: frozenset[int] = frozen
             keys[own],
             paragraph_words[own],
         )
-    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, len(cleaned))
+    folded, folded_starts, folded_ends = folded_texts(buffer, owners, starts, ends, offsets.shape[0] - 1)
     return OwnParagraphs(buffer, starts, ends, owners, keys, paragraph_words, folded, folded_starts, folded_ends)
 
 

@@ -22,7 +22,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .content import SHINGLE_SIZE, Content, content_of, own_ascii_paragraphs, sentences_and_normalized_of_texts
+from .content import (
+    SHINGLE_SIZE,
+    Content,
+    TextBatch,
+    content_of,
+    own_paragraphs_of_buffer,
+    sentences_and_normalized_of_texts,
+)
 from .facts import figure_hashes_of_articles, figure_hashes_of_ascii
 from .hashing import (
     EVIDENCE_HEADER,
@@ -32,7 +39,7 @@ from .hashing import (
     evidence_of_tokens,
     gathered_spans,
 )
-from .text import abbreviation_table, clean, compiled_form, normalize, stopword_table
+from .text import abbreviation_table, compiled_form, normalize, stopword_table
 
 # The serialised form: an int64 header (bytes of the normalised text, words, then the size of each array),
 # the arrays in field order, and the text in UTF-8.
@@ -138,9 +145,13 @@ def evidence_records(texts: Sequence[str], chrome: frozenset[int] = frozenset())
     paragraphs, chrome and sentences (content.own_ascii_paragraphs, hashing.ascii_sentences), figures
     (facts.figure_hashes_of_ascii), sets and record (hashing.ascii_evidence_records), with no Python string
     made per sentence: three times faster than making an Evidence of each and serialising it."""
-    cleaned = [clean(text) for text in texts]
-    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
+    return evidence_records_of(TextBatch.of(texts), chrome)
+
+
+def evidence_records_of(batch: TextBatch, chrome: frozenset[int] = frozenset()) -> tuple[bytes, list[int]]:
+    """evidence_records of a batch of texts (content.TextBatch)."""
+    plain = batch.plain
+    own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, chrome)
     flat, starts, ends, paragraphs_of = ascii_sentences(own.buffer, own.starts, own.ends, *abbreviation_table())
     owners = own.owners[paragraphs_of]
     sentences, lines = gathered_spans(flat, starts, ends)
@@ -156,14 +167,14 @@ def evidence_records(texts: Sequence[str], chrome: frozenset[int] = frozenset())
         SHINGLE_SIZE,
         *stopword_table(),
     )
-    if len(plain) == len(texts):
+    if len(plain) == batch.size:
         return data.tobytes(), sizes.tolist()
-    records: list[bytes] = [b""] * len(texts)
+    records: list[bytes] = [b""] * batch.size
     ends_of_records = np.cumsum(sizes).tolist()
     for i, end, size in zip(plain, ends_of_records, sizes.tolist(), strict=True):
         records[i] = data[end - size : end].tobytes()
-    others = [i for i, text in enumerate(cleaned) if not text.isascii()]
-    for i, evidence in zip(others, Evidence._of_others([texts[i] for i in others], chrome), strict=True):
+    others = sorted(batch.others)
+    for i, evidence in zip(others, Evidence._of_others([batch.others[i] for i in others], chrome), strict=True):
         records[i] = evidence.to_bytes()
     return b"".join(records), [len(record) for record in records]
 

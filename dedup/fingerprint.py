@@ -16,7 +16,7 @@ permutations, the rewrite channel 384 (its LSH needs more bands: see candidates.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .boilerplate import with_other_paragraphs
-from .content import SHINGLE_SIZE, Content, OwnParagraphs, lowered_form, own_ascii_paragraphs, own_paragraphs
+from .content import (
+    SHINGLE_SIZE,
+    Content,
+    OwnParagraphs,
+    TextBatch,
+    lowered_form,
+    own_ascii_paragraphs,
+    own_paragraphs,
+    own_paragraphs_of_buffer,
+)
 from .hashing import (
     distinct_counts,
     fingerprints_of_ascii_texts,
@@ -215,48 +224,52 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
     (content.lowered_form, then text.compiled_form); the rest are normalised by content.own_paragraphs,
     then tokenised in compiled code too where compiled_form can, else by text.words and
     text.content_words: the same values every way."""
-    cleaned = [clean(text) for text in texts]
-    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    own = own_ascii_paragraphs([cleaned[i] for i in plain], chrome)
-    return _signatures(texts, cleaned, plain, own, _lowered(cleaned, chrome), chrome)
+    return signatures_of(TextBatch.of(texts), chrome)
+
+
+def signatures_of(batch: TextBatch, chrome: frozenset[int] = frozenset()) -> Signatures:
+    """`signatures` of a batch of texts (content.TextBatch)."""
+    own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, chrome)
+    return _signatures(batch, own, _lowered(batch.others, chrome), chrome)
 
 
 def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """`signatures(texts)` with no chrome, and boilerplate.paragraph_keys_of_texts(texts), from one split
     of the texts into paragraphs: a run fingerprints every article before it knows its chrome, and again
     only the articles that carry some (scan.py)."""
-    cleaned = [clean(text) for text in texts]
-    plain = [i for i, text in enumerate(cleaned) if text.isascii()]
-    own = own_ascii_paragraphs([cleaned[i] for i in plain])
-    lowered = _lowered(cleaned, frozenset())
+    return signatures_and_paragraphs_of(TextBatch.of(texts))
+
+
+def signatures_and_paragraphs_of(batch: TextBatch) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`signatures_and_paragraphs` of a batch of texts (content.TextBatch)."""
+    own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, frozenset())
+    lowered = _lowered(batch.others, frozenset())
     indices, own_lowered = lowered
     paragraphs = with_other_paragraphs(
-        texts,
-        plain + indices,
-        np.concatenate([own.owners, own_lowered.owners + len(plain)]),
+        batch.others,
+        batch.plain + indices,
+        np.concatenate([own.owners, own_lowered.owners + len(batch.plain)]),
         np.concatenate([own.keys, own_lowered.keys]),
         np.concatenate([own.words, own_lowered.words]),
     )
-    return _signatures(texts, cleaned, plain, own, lowered, frozenset()), paragraphs
+    return _signatures(batch, own, lowered, frozenset()), paragraphs
 
 
-def _lowered(cleaned: Sequence[str], chrome: frozenset[int]) -> tuple[list[int], OwnParagraphs]:
-    """The texts that are not ASCII but that compiled code can split (content.lowered_form), and their own
-    paragraphs."""
-    forms = {i: lowered_form(text) for i, text in enumerate(cleaned) if not text.isascii()}
+def _lowered(others: Mapping[int, str], chrome: frozenset[int]) -> tuple[list[int], OwnParagraphs]:
+    """The texts not ASCII once cleaned (`others`, raw) that compiled code can split nonetheless
+    (content.lowered_form), and their own paragraphs."""
+    forms = {i: lowered_form(clean(text)) for i, text in others.items()}
     indices = [i for i, form in forms.items() if form is not None]
     return indices, own_ascii_paragraphs([forms[i] or "" for i in indices], chrome)
 
 
 def _signatures(
-    texts: Sequence[str],
-    cleaned: Sequence[str],
-    plain: Sequence[int],
+    batch: TextBatch,
     own: OwnParagraphs,
     lowered: tuple[list[int], OwnParagraphs],
     chrome: frozenset[int],
 ) -> Signatures:
-    rest = [i for i, text in enumerate(cleaned) if not text.isascii()]
+    plain, rest = batch.plain, sorted(batch.others)
     lowered_indices, own_lowered = lowered
     folded = own_lowered.folded.tobytes()
     rest_normalized = {
@@ -265,22 +278,22 @@ def _signatures(
             lowered_indices, own_lowered.folded_starts.tolist(), own_lowered.folded_ends.tolist(), strict=True
         )
     }
-    rest_normalized.update({i: own_paragraphs(texts[i], chrome)[1] for i in rest if i not in rest_normalized})
+    rest_normalized.update({i: own_paragraphs(batch.others[i], chrome)[1] for i in rest if i not in rest_normalized})
     forms = {i: compiled_form(rest_normalized[i]) for i in rest}
     compiled = [i for i in rest if forms[i] is not None]
 
-    copies = np.empty((len(texts), COPY_PERM), dtype=np.uint32)
-    word_counts = np.zeros(len(texts), dtype=np.int64)
-    exact = np.zeros(len(texts), dtype=np.uint64)
+    copies = np.empty((batch.size, COPY_PERM), dtype=np.uint32)
+    word_counts = np.zeros(batch.size, dtype=np.int64)
+    exact = np.zeros(batch.size, dtype=np.uint64)
     exact[plain] = span_hashes(own.folded, own.folded_starts, own.folded_ends)
     term_parts: list[tuple[Sequence[int], HashSets]] = []
     bigram_parts: list[tuple[Sequence[int], HashSets]] = []
     unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)
-    for indices, batch in ((plain, own.folded), (compiled, unicode_buffer)):
+    for indices, lines in ((plain, own.folded), (compiled, unicode_buffer)):
         if not indices:
             continue
         copy_rows, counts, term_values, term_offsets, bigram_values, bigram_offsets = fingerprints_of_ascii_texts(
-            batch, len(indices), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
+            lines, len(indices), SHINGLE_SIZE, *stopword_table(), *_permutations(COPY_PERM, SEED)
         )
         copies[indices], word_counts[indices] = copy_rows, counts
         term_parts.append((indices, HashSets(term_values, term_offsets)))
@@ -298,7 +311,7 @@ def _signatures(
     if by_python:
         term_parts.append((by_python, HashSets.of([terms for terms, _ in python_sets])))
         bigram_parts.append((by_python, HashSets.of([bigrams for _, bigrams in python_sets])))
-    terms, bigrams = HashSets.scattered(len(texts), term_parts), HashSets.scattered(len(texts), bigram_parts)
+    terms, bigrams = HashSets.scattered(batch.size, term_parts), HashSets.scattered(batch.size, bigram_parts)
     return Signatures(copies, exact, word_counts, terms, bigrams)
 
 

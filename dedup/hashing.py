@@ -950,6 +950,8 @@ def _byte_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # after another one leaving their state as it was: branching at each word's end (mispredicted at every
 # other word) and the comparisons of _is_space took two thirds of their time.
 _SPACE_BYTES, _SPACED_BYTES, _FOLDED_BYTES = _byte_tables()
+_CLEANED_BYTES = np.arange(256, dtype=np.uint8)  # ascii_texts: text.clean's backtick, and "\r" as "\n"
+_CLEANED_BYTES[96], _CLEANED_BYTES[13] = 39, _NEWLINE
 
 
 @njit(cache=True, inline="always")
@@ -1018,6 +1020,35 @@ def _lines_of_one_block(
                 stops += last == 46 or last == 33 or last == 63 or last == 34 or last == 39  # . ! ? " '
             line_start = position + 1
     return lines if lines > 1 and stops >= 0.8 * lines else 0
+
+
+@njit(cache=True, nogil=True)
+def ascii_texts(buffer: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which of the UTF-8 texts in `buffer` (text i is buffer[offsets[i]:offsets[i + 1]]) are ASCII, and
+    those texts as text.clean and boilerplate.ascii_buffer make them: a backtick an apostrophe, each line
+    break ("\r\n", a lone "\r") "\n"; their bytes end to end, and where each begins (and the last ends).
+    Each text is copied as its bytes are checked, and dropped again when one of them is over 0x7F."""
+    count = offsets.shape[0] - 1
+    plain = np.empty(count, dtype=np.int64)
+    out = np.empty(buffer.shape[0], dtype=np.uint8)
+    out_offsets = np.zeros(count + 1, dtype=np.int64)
+    used, kept = 0, 0
+    for text in range(count):
+        begin, end = offsets[text], offsets[text + 1]
+        high = 0
+        for position in range(begin, end):
+            byte = buffer[position]
+            high |= byte
+            following = buffer[position + 1] if position + 1 < end else 0
+            out[used] = _CLEANED_BYTES[byte]
+            used += 1 - ((byte == 13) & (following == _NEWLINE))  # "\r\n": the "\n" is written next
+        if high >= 128:
+            used = out_offsets[kept]
+            continue
+        plain[kept] = text
+        kept += 1
+        out_offsets[kept] = used
+    return plain[:kept].copy(), out[:used].copy(), out_offsets[: kept + 1].copy()
 
 
 @njit(cache=True, nogil=True)

@@ -34,8 +34,9 @@ from .candidates import (
     find_candidates,
 )
 from .cluster import Cluster, build_clusters, keep_order
+from .content import TextBatch
 from .document import Document
-from .evidence import Evidence, evidence_records
+from .evidence import Evidence, evidence_records_of
 from .fingerprint import (
     MIN_DISTINCTIVE_TERMS,
     HashSets,
@@ -43,8 +44,8 @@ from .fingerprint import (
     common_terms_of_counts,
     in_sorted,
     rewrite_signatures,
-    signatures,
-    signatures_and_paragraphs,
+    signatures_and_paragraphs_of,
+    signatures_of,
     term_counts,
 )
 from .hashing import breadth_first_order, prepare_compiler
@@ -143,7 +144,7 @@ def _evidence_chunk(indices: np.ndarray) -> tuple[int, list[int]]:
     where they begin, and the size of each."""
     run = _current()
     assert run.evidence is not None
-    data, sizes = evidence_records(list(run.store.texts(indices.tolist())), run.chrome)
+    data, sizes = evidence_records_of(TextBatch.of_utf8(*run.store.encoded(indices.tolist())), run.chrome)
     return run.evidence.write_shared(data), sizes
 
 
@@ -155,7 +156,9 @@ def _fingerprint_chunk(
     this process took seconds at a million), all with no chrome left out: the run's chrome is known only
     once every article is split, and the few articles that carry some are fingerprinted again then
     (_chrome_chunk). A pass of its own to find the chrome first read and split every article twice."""
-    batch, (documents, keys, words) = signatures_and_paragraphs(_current().store.texts_between(*bounds))
+    batch, (documents, keys, words) = signatures_and_paragraphs_of(
+        TextBatch.of_utf8(*_current().store.encoded_between(*bounds))
+    )
     copy_keys = band_keys(batch.copy, COPY_BANDING)
     without_copy = replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
     return (documents + bounds[0], keys, words), copy_keys, without_copy, term_counts(batch.terms)
@@ -164,7 +167,7 @@ def _fingerprint_chunk(
 def _chrome_chunk(indices: np.ndarray) -> tuple[np.ndarray, Signatures]:
     """_fingerprint_chunk's band keys and signatures of some articles that carry chrome, with it left out."""
     run = _current()
-    batch = signatures(list(run.store.texts(indices.tolist())), run.chrome)
+    batch = signatures_of(TextBatch.of_utf8(*run.store.encoded(indices.tolist())), run.chrome)
     return band_keys(batch.copy, COPY_BANDING), replace(batch, copy=np.empty((0, 0), dtype=np.uint32))
 
 

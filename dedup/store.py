@@ -12,8 +12,10 @@ import multiprocessing
 import os
 import tempfile
 from array import array
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
 
 from .document import Document
 
@@ -119,20 +121,23 @@ class Spool:
             self.flush()
         return os.pread(self._handle, self._sizes[index], self._offsets[index])
 
-    def records(self, start: int, end: int) -> list[bytes]:
-        """Records start..end-1 (consecutive records lie end to end): one read for all of them, where a
-        system call per record cost a stage over a large run a second."""
+    def joined(self, start: int, end: int) -> tuple[bytes, np.ndarray]:
+        """Records start..end-1 as they lie in the file, end to end, and where each begins (and the last
+        ends): one read for all of them, where a system call per record cost a stage over a large run a
+        second. Only for records appended one after another (append, extend)."""
         assert self._handle is not None, "the spool is closed"
+        offsets = np.zeros(max(end - start, 0) + 1, dtype=np.int64)
         if start >= end:
-            return []
+            return b"", offsets
         base, stop = self._offsets[start], self._offsets[end - 1] + self._sizes[end - 1]
         if stop > self._written:
             self.flush()
         data = os.pread(self._handle, stop - base, base)
         assert len(data) == stop - base, "the spool file is shorter than its records"
-        view = memoryview(data)
-        spans = zip(self._offsets[start:end], self._sizes[start:end], strict=True)
-        return [bytes(view[offset - base : offset - base + size]) for offset, size in spans]
+        offsets[:-1] = np.frombuffer(self._offsets, dtype=np.int64)[start:end]
+        offsets[:-1] -= base
+        offsets[-1] = stop - base
+        return data, offsets
 
     def __len__(self) -> int:
         return len(self._sizes)
@@ -243,19 +248,26 @@ class DocumentStore(Sequence[Document]):
         assert self._spool is not None
         return self._spool[index].decode("utf-8", errors="surrogatepass")
 
-    def texts_between(self, start: int, end: int) -> list[str]:
-        """The texts of documents start..end-1, read from the spool at once."""
-        if self._texts is not None:
-            return self._texts[start:end]
-        assert self._spool is not None
-        return [record.decode("utf-8", errors="surrogatepass") for record in self._spool.records(start, end)]
+    def encoded_between(self, start: int, end: int) -> tuple[bytes, np.ndarray]:
+        """The texts of documents start..end-1 in UTF-8 (lone surrogates kept) end to end, and where each
+        begins (and the last ends): as the spool holds them, read at once, with no string made of each."""
+        if self._texts is None:
+            assert self._spool is not None
+            return self._spool.joined(start, end)
+        return _joined([text.encode("utf-8", errors="surrogatepass") for text in self._texts[start:end]])
+
+    def encoded(self, indices: Iterable[int]) -> tuple[bytes, np.ndarray]:
+        """encoded_between's form of the texts of any documents, in the order given."""
+        if self._texts is None:
+            assert self._spool is not None
+            spool = self._spool
+            return _joined([spool[i] for i in indices])
+        texts = self._texts
+        return _joined([texts[i].encode("utf-8", errors="surrogatepass") for i in indices])
 
     def entry(self, index: int) -> Document:
         """The document with its text left out (""): its id, date, title and url, read from memory."""
         return Document(self.ids[index], "", self.dates[index], self.titles[index], self.urls[index])
-
-    def texts(self, indices: Iterable[int]) -> Iterator[str]:
-        return (self.text(i) for i in indices)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -283,6 +295,12 @@ class DocumentStore(Sequence[Document]):
 
     def __del__(self) -> None:
         self.close()
+
+
+def _joined(records: list[bytes]) -> tuple[bytes, np.ndarray]:
+    offsets = np.zeros(len(records) + 1, dtype=np.int64)
+    np.cumsum([len(record) for record in records], out=offsets[1:])
+    return b"".join(records), offsets
 
 
 def entries(documents: Sequence[Document]) -> Callable[[int], Document]:

@@ -12,10 +12,10 @@ import pytest
 from datasketch import MinHash
 from rapidfuzz.distance import Indel
 
-from dedup.boilerplate import chrome_of_texts, paragraph_key, paragraph_keys, paragraph_keys_of_texts
+from dedup.boilerplate import ascii_buffer, chrome_of_texts, paragraph_key, paragraph_keys, paragraph_keys_of_texts
 from dedup.candidates import COPY_BANDING, REWRITE_BANDING, Candidates, band_keys, find_candidates
 from dedup.cluster import build_clusters, keep_order, star_clusters
-from dedup.content import extract_content, own_paragraphs, sentences_and_normalized_of_texts
+from dedup.content import TextBatch, extract_content, own_paragraphs, sentences_and_normalized_of_texts
 from dedup.document import Document
 from dedup.evidence import Evidence, evidence_records
 from dedup.facts import agreement, figure_hash, figures
@@ -91,6 +91,7 @@ def test_compiled_paragraphs_keys_and_folds_are_the_definitions() -> None:
     pieces = [
         *("a", "B", "word", "End.", "Stop!", "Q?", '"q"', "'x'", "x.\n", "Y.\n", "z\n", " ", "  ", "\t"),
         *("\n", "\n\n", " \n \n", "\n\t\n\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "`", "é"),
+        *("\u201cQ\u201d", "\u2014", "\r\r\n"),  # ASCII once cleaned: content.TextBatch takes them with the ASCII
     ]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
     texts += [f"{CHROME[0]}\n\n{_story(n)}\n\n{CHROME[1]}" for n in range(20)] + [WIRE, ORIGINAL.read_text()]
@@ -110,6 +111,25 @@ def test_compiled_paragraphs_keys_and_folds_are_the_definitions() -> None:
     normalized = [own_paragraphs(text, chrome)[1] for text in texts]
     assert batch.exact.tolist() == [content_hash(text.encode("utf-8")) for text in normalized]
     assert batch.words.tolist() == [len(words_of(text)) for text in normalized]
+
+
+def test_a_batch_holds_the_texts_ascii_once_cleaned_as_ascii_buffer_makes_them_and_the_others_raw() -> None:
+    """content.TextBatch, from texts or from their UTF-8 as a store reads it back: which texts are ASCII
+    once cleaned (text.clean), those cleaned in boilerplate.ascii_buffer's form, in order, the others as
+    they are; a lone surrogate kept."""
+    rng = random.Random(3)
+    pieces = ["a", "B c", "`", "\r\n", "\r", "\r\r\n", "\n\r", "\u201cq\u201d", "\u2013", "é", "Â£5", "\ud800", "\x00"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12))) for _ in range(400)]
+    texts += ["", "plain", "\u201cquoted\u201d"]
+    plain = [i for i, text in enumerate(texts) if clean(text).isascii()]
+    buffer, offsets = ascii_buffer([clean(texts[i]) for i in plain])
+    encoded = [text.encode("utf-8", errors="surrogatepass") for text in texts]
+    utf8_offsets = np.cumsum([0, *map(len, encoded)])
+    for batch in (TextBatch.of(texts), TextBatch.of_utf8(b"".join(encoded), utf8_offsets)):
+        assert batch.size == len(texts) and batch.plain == plain
+        assert batch.buffer.tobytes() == buffer.tobytes() and batch.offsets.tolist() == offsets.tolist()
+        assert batch.others == {i: text for i, text in enumerate(texts) if i not in set(plain)}
+    assert 0 < len(plain) < len(texts) - 50 and any(not text.isascii() for text in (texts[i] for i in plain))
 
 
 def test_compiled_sentences_are_the_definition() -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 
+import numpy as np
 import pytest
 
 import dedup.store as store_module
@@ -37,7 +39,9 @@ def test_a_spooled_store_gives_back_every_document() -> None:
         assert [store.text(i) for i in range(len(store))] == [d.text for d in DOCUMENTS]
         for start in range(len(store) + 1):
             for end in range(start, len(store) + 1):
-                assert store.texts_between(start, end) == [d.text for d in DOCUMENTS[start:end]]
+                data, offsets = store.encoded_between(start, end)
+                texts = [data[a:b].decode() for a, b in itertools.pairwise(offsets.tolist())]
+                assert texts == [d.text for d in DOCUMENTS[start:end]]
         assert [store.entry(i) for i in range(len(store))] == [
             Document(d.id, "", d.date, d.title, d.url) for d in DOCUMENTS
         ]
@@ -70,6 +74,10 @@ def test_spool_records_are_read_back_by_forked_workers() -> None:
         _spool = None
 
 
+def _split(data: bytes, offsets: np.ndarray) -> list[bytes]:
+    return [data[a:b] for a, b in itertools.pairwise(offsets.tolist())]
+
+
 def test_spool_writes_blocks_and_reads_back_what_is_not_written_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_module, "SPOOL_BLOCK_BYTES", 10)
     records = [bytes([n]) * n for n in range(30)]
@@ -78,13 +86,30 @@ def test_spool_writes_blocks_and_reads_back_what_is_not_written_yet(monkeypatch:
         for n, record in enumerate(records):
             spool.append(record)
             assert spool[n] == record  # the newest record, maybe still in memory
-            assert spool.records(max(0, n - 2), n + 1) == records[max(0, n - 2) : n + 1]
+            assert _split(*spool.joined(max(0, n - 2), n + 1)) == records[max(0, n - 2) : n + 1]
             assert spool[n // 2] == records[n // 2]
         assert [spool[n] for n in range(len(records))] == records
-        assert spool.records(3, 30) == records[3:30] and spool.records(5, 5) == []
+        assert _split(*spool.joined(3, 30)) == records[3:30] and _split(*spool.joined(5, 5)) == []
         assert os.fstat(spool._handle).st_size == sum(map(len, records))  # type: ignore[arg-type]
     finally:
         spool.close()
+
+
+@pytest.mark.parametrize("spool_after_bytes", [0, 10**9])
+def test_a_store_gives_its_texts_back_in_utf8_end_to_end(spool_after_bytes: int) -> None:
+    documents = [*DOCUMENTS, Document("e", "lone \ud800 surrogate"), *DOCUMENTS]
+    store = DocumentStore.of(documents, spool_after_bytes=spool_after_bytes)
+    try:
+        assert store.spooled == (spool_after_bytes == 0)
+        encoded = [document.text.encode("utf-8", errors="surrogatepass") for document in documents]
+        for start, end in [(0, len(documents)), (2, 5), (3, 3), (4, 5)]:
+            data, offsets = store.encoded_between(start, end)
+            assert [data[a:b] for a, b in itertools.pairwise(offsets.tolist())] == encoded[start:end]
+        for indices in ([8, 0, 4, 4], [], [2]):
+            data, offsets = store.encoded(indices)
+            assert [data[a:b] for a, b in itertools.pairwise(offsets.tolist())] == [encoded[i] for i in indices]
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize("spool_after_bytes", [0, 100, 10**9])
