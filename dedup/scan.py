@@ -211,7 +211,8 @@ def _band_chunk(bounds: tuple[int, int]) -> ScoredPairs:
     codes = codes[~in_sorted(codes, _passed)]
     first, second = np.divmod(codes, len(keys))
     passes, scores = screened(first, second, run.terms, run.bigrams, run.policy)
-    _passed = np.union1d(_passed, codes[passes])
+    # Two sorted runs, none of these in _passed already: a stable sort (timsort) merges them.
+    _passed = np.sort(np.concatenate([_passed, np.sort(codes[passes])]), kind="stable")
     return _budgeted(_union([(codes[passes], scores[passes])]), run.rank)
 
 
