@@ -1452,10 +1452,13 @@ def pair_overlaps(
     sentence_offsets_a: np.ndarray,
     sentence_values_b: np.ndarray,
     sentence_offsets_b: np.ndarray,
-) -> tuple[int, int, int, int, np.ndarray, np.ndarray]:
+    sentence_weights_a: np.ndarray,
+    sentence_weights_b: np.ndarray,
+) -> tuple[int, int, int, int, np.ndarray, np.ndarray, float]:
     """What verification counts of two articles' evidence in one call (a compiled call costs more than
-    most of these merges): the shared shingles, terms, bigrams and figures, and each sentence's best Dice
-    overlap (dice_matrix's values) with a sentence of the other side: a's by row, then b's by column."""
+    most of these merges): the shared shingles, terms, bigrams and figures; each sentence's best Dice
+    overlap (dice_matrix's values) with a sentence of the other side, a's by row, then b's by column; and
+    verify._coverage of those, or NaN where this sum might differ from numpy's (_weighted_mean)."""
     rows, columns = sentence_offsets_a.shape[0] - 1, sentence_offsets_b.shape[0] - 1
     best_a = np.zeros(rows, dtype=np.float32)
     best_b = np.zeros(columns, dtype=np.float32)
@@ -1464,6 +1467,9 @@ def pair_overlaps(
             dice = _dice(sentence_values_a, sentence_offsets_a, row, sentence_values_b, sentence_offsets_b, column)
             best_a[row] = max(best_a[row], dice)
             best_b[column] = max(best_b[column], dice)
+    coverage = 0.0
+    if rows and columns:
+        coverage = max(_weighted_mean(best_a, sentence_weights_a), _weighted_mean(best_b, sentence_weights_b))
     return (
         _shared(shingles_a, 0, shingles_a.shape[0], shingles_b, 0, shingles_b.shape[0]),
         _shared(terms_a, 0, terms_a.shape[0], terms_b, 0, terms_b.shape[0]),
@@ -1471,7 +1477,31 @@ def pair_overlaps(
         _shared(figures_a, 0, figures_a.shape[0], figures_b, 0, figures_b.shape[0]),
         best_a,
         best_b,
+        coverage,
     )
+
+
+_EXACT_WEIGHT = 2.0**20  # total weight under which _weighted_mean's sums are exact
+_EXACT_VALUE = 2.0**-10  # smallest value (not 0) for which they are
+
+
+@njit(cache=True, inline="always")
+def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    """values @ weights / weights.sum() as numpy computes it (values float32 Dice overlaps, weights whole
+    counts), or NaN when it cannot be sure to. A value of 2^-10 or more is a multiple of 2^-33, so while
+    the weights add up to less than 2^20 every product and every partial sum is a multiple of 2^-33 under
+    2^20: 53 bits, exact in a float64. Exact sums are the same in any order, so this loop gives the value
+    of numpy's dot product, whatever order its BLAS adds in."""
+    total, weight = 0.0, 0.0
+    for i in range(values.shape[0]):
+        value, count = np.float64(values[i]), weights[i]
+        if (value != 0.0 and value < _EXACT_VALUE) or count != np.floor(count) or count < 0.0:
+            return np.nan
+        total += value * count
+        weight += count
+    if weight >= _EXACT_WEIGHT or weight == 0.0:
+        return np.nan
+    return total / weight
 
 
 @njit(cache=True, nogil=True)

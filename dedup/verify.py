@@ -31,6 +31,7 @@ of `make eval`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,7 +76,7 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
     """Every measure of the module docstring, computed exactly. Given a `policy`, the two costly
     measures (sentences, facts) are left out when the cheap ones already rule the pair out, and `ratio`,
     which decides nothing, is left to verify_pair to add to accepted pairs."""
-    shared, shared_terms, shared_bigrams, shared_figures, best_a, best_b = pair_overlaps(
+    shared, shared_terms, shared_bigrams, shared_figures, best_a, best_b, coverage = pair_overlaps(
         a.shingles,
         b.shingles,
         a.terms,
@@ -88,6 +89,8 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
         a.sentence_offsets,
         b.sentence_values,
         b.sentence_offsets,
+        a.sentence_weights,
+        b.sentence_weights,
     )
     union = a.shingles.size + b.shingles.size - shared
     union_terms = a.terms.size + b.terms.size - shared_terms
@@ -101,7 +104,10 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
     }
     if policy is not None and not _may_pass(scores, policy):
         return scores
-    scores["sentences"] = _coverage(best_a, a.sentence_weights, best_b, b.sentence_weights)
+    # Computed with the overlaps, in compiled code; in numpy where that one could not be sure to agree.
+    if math.isnan(coverage):
+        coverage = _coverage(best_a, a.sentence_weights, best_b, b.sentence_weights)
+    scores["sentences"] = coverage
     if policy is None:
         scores["ratio"] = _ratio(a, b)
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
@@ -243,8 +249,8 @@ def accepted_verdict(first: int, second: int, a: Evidence, b: Evidence, policy: 
 def _verdict(
     first: int, second: int, a: Evidence, b: Evidence, relation: str | None, scores: dict[str, float]
 ) -> Verdict:
-    if relation is not None and "ratio" not in scores:
+    if relation == "exact":  # every score is 1.0: rapidfuzz need not compare the two texts
+        scores = dict.fromkeys([*scores, "ratio"], 1.0)
+    elif relation is not None and "ratio" not in scores:
         scores["ratio"] = _ratio(a, b)
-    if relation == "exact":
-        scores = dict.fromkeys(scores, 1.0)
     return Verdict(first, second, relation, {k: round(scores[k], 3) for k in SCORES if k in scores})

@@ -295,6 +295,56 @@ def test_independent_coverage_of_one_event_is_rejected() -> None:
     assert verdict.scores["terms"] > 0.1  # they do share vocabulary: the rejection is not trivial
 
 
+def test_sentence_coverage_in_compiled_code_is_numpys_to_the_last_bit() -> None:
+    """The sentences score is a weighted mean of float32 Dice values with whole weights: summed in
+    compiled code, exact, hence numpy's dot product whatever order it adds in; NaN (numpy decides) where
+    exactness is not sure: a value under 2^-10, weights of 2^20 or more, or a weight that is not whole."""
+    from dedup.hashing import _weighted_mean, pair_overlaps
+    from dedup.verify import _coverage
+
+    rng = np.random.default_rng(12)
+    for size in (1, 2, 7, 30, 200):
+        for _ in range(200):
+            values = (2 * rng.integers(0, 40, size) / rng.integers(1, 90, size)).clip(0, 1).astype(np.float32)
+            values[values < 2.0**-10] = 0
+            weights = rng.integers(1, 60, size).astype(np.float64)
+            assert _weighted_mean(values, weights) == float(values @ weights / weights.sum())
+    weights = np.array([3.0, 4.0])
+    for values, weight in [
+        ([2.0**-11, 0.5], weights),
+        ([0.5, 0.25], np.array([2.0**20, 1.0])),
+        ([0.5, 0.2], np.array([1.5, 2.0])),
+    ]:
+        assert np.isnan(_weighted_mean(np.array(values, dtype=np.float32), weight))
+    evidence = [
+        Evidence.of(extract_content(text)) for text in (ORIGINAL.read_text(), REWRITE.read_text(), WIRE, SUMMIT_A)
+    ]
+    coverages = []
+    for a, b in [(0, 1), (1, 0), (2, 3), (0, 3), (2, 2)]:
+        ea, eb = evidence[a], evidence[b]
+        *_, best_a, best_b, coverage = pair_overlaps(
+            *(getattr(e, name) for name in ("shingles", "terms", "bigrams", "figures") for e in (ea, eb)),
+            ea.sentence_values, ea.sentence_offsets, eb.sentence_values, eb.sentence_offsets,
+            ea.sentence_weights, eb.sentence_weights,
+        )  # fmt: skip
+        assert coverage == _coverage(best_a, ea.sentence_weights, best_b, eb.sentence_weights)
+        assert score_pair(ea, eb)["sentences"] == coverage
+        coverages.append(coverage)
+    assert coverages[-1] == 1.0 and 0 < coverages[0] < 1 and coverages[2] == 0
+
+
+def test_exact_copies_score_one_everywhere_without_comparing_their_texts(monkeypatch: pytest.MonkeyPatch) -> None:
+    verify_module = importlib.import_module("dedup.verify")
+    a, b = _contents(WIRE, "  " + WIRE.upper())
+    expected = verify_pair(0, 1, a, b)
+    monkeypatch.setattr(verify_module, "_ratio", lambda a, b: pytest.fail("rapidfuzz compared exact copies"))
+    verdict = verify_pair(0, 1, a, b)
+    assert verdict == expected and verdict.relation == "exact"
+    assert verdict.scores == dict.fromkeys(
+        ["jaccard", "containment", "terms", "bigrams", "length", "sentences", "facts", "ratio"], 1.0
+    )
+
+
 def test_a_scan_keeps_the_verdicts_of_accepted_pairs_only() -> None:
     pairs = [
         (WIRE, WIRE.replace("Thursday", "Friday")),
