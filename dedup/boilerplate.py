@@ -87,7 +87,7 @@ def ascii_buffer(cleaned: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     ]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(text) for text in encoded], out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+    return np.frombuffer(bytearray(b"".join(encoded)), dtype=np.uint8), offsets  # writable: see facts.py
 
 
 def find_boilerplate(documents: np.ndarray, keys: np.ndarray, word_counts: np.ndarray) -> frozenset[int]:

@@ -242,7 +242,8 @@ def figure_hashes_of_articles(articles: Sequence[Sequence[str]]) -> list[np.ndar
                 others.append((article, sentence))
     lines = np.zeros(len(plain) + 1, dtype=np.int64)
     np.cumsum([len(sentence) for sentence in plain], out=lines[1:])
-    buffer = np.frombuffer("".join(plain).encode("ascii"), dtype=np.uint8)
+    # Writable, as the evidence stage's buffers are: numba compiles (and loads) a read-only one apart.
+    buffer = np.frombuffer(bytearray("".join(plain).encode("ascii")), dtype=np.uint8)
     values, offsets = figure_hashes_of_ascii(buffer, lines, np.array(owners, dtype=np.int64), len(articles))
     found = [values[offsets[k] : offsets[k + 1]] for k in range(len(articles))]
     for article, sentence in others:

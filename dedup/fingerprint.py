@@ -288,7 +288,10 @@ def _signatures(
     exact[plain] = span_hashes(own.folded, own.folded_starts, own.folded_ends)
     term_parts: list[tuple[Sequence[int], HashSets]] = []
     bigram_parts: list[tuple[Sequence[int], HashSets]] = []
-    unicode_buffer = np.frombuffer("\n".join(forms[i] or "" for i in compiled).encode("utf-8"), dtype=np.uint8)
+    # Writable, as own.folded is: numba compiles (and loads) the kernel for a read-only buffer apart.
+    unicode_buffer = np.frombuffer(
+        bytearray("\n".join(forms[i] or "" for i in compiled).encode("utf-8")), dtype=np.uint8
+    )
     for indices, lines in ((plain, own.folded), (compiled, unicode_buffer)):
         if not indices:
             continue
