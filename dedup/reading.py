@@ -17,6 +17,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
+
 from .document import Document, Problem
 from .parallel import available_jobs, ordered_map
 from .web import HTML_SUFFIXES, html_document, is_warc, iter_warc
@@ -404,17 +406,33 @@ def iter_jsonl_fields(
         if not raw or raw.isspace():  # what strip() would leave empty, without copying the line
             continue
         where = f"{name}:{number}"
-        line = decode(raw, where, on_problem)
-        if line is None:
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            on_problem(Problem(where, f"malformed JSON line: {error.msg}"))
-            continue
+        record = _parsed_fast(raw, fields)
+        if record is None:
+            line = decode(raw, where, on_problem)
+            if line is None:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                on_problem(Problem(where, f"malformed JSON line: {error.msg}"))
+                continue
         found = record_fields(record, where, fields, on_problem)
         if found is not None:
             yield number, found
+
+
+def _parsed_fast(raw: bytes, fields: Fields) -> dict[str, Any] | None:
+    """The JSON object on a line as orjson parses it, in a third of json's time, or None for json to
+    decide. orjson refuses what json reads otherwise or reports (lone surrogates, NaN, a byte-order mark,
+    bytes that are not UTF-8) and reads an integer past 64 bits as a float: an id that is not a string
+    (rare) is read by json again, and no other field takes a number."""
+    try:
+        record = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get(fields.id, ""), str):
+        return None
+    return record
 
 
 def paths_from(stream: IO[bytes], null: bool = False) -> list[str]:

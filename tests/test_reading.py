@@ -55,6 +55,45 @@ def test_json_object_array_and_jsonl_with_custom_fields(tmp_path: Path) -> None:
     assert (by_text["delta"].title, by_text["delta"].url) == ("H", "http://x")
 
 
+def test_json_lines_read_by_orjson_are_read_as_json_reads_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """orjson parses most lines; whatever it refuses or might read otherwise (an id that is not a string:
+    it reads big integers as floats) json reads. Documents and problems are those of json alone."""
+    import dedup.reading as reading
+
+    lines = [
+        b'{"text": "plain", "id": "a", "date": "2024-01-02", "title": "T", "url": "u"}',
+        b'{"text": "big id", "id": 123456789012345678901234567890}',
+        b'{"text": "float id", "id": 1e400}',
+        b'{"text": "nan id", "id": NaN}',
+        b'{"text": "null id", "id": null, "title": 5}',
+        b'{"text": "list id", "id": [1, 18446744073709551616]}',
+        b'{"text": "lone \\ud800 surrogate"}',
+        b'{"text": "pair \\ud83d\\ude00 and \\u00e9"}',
+        b'\xef\xbb\xbf{"text": "byte-order mark"}',
+        b'{"text": "caf\xe9 in latin-1"}',
+        b'{"text": "tab\tinside"}',
+        b'{"text": "nul \\u0000 escaped", "id": -0}',
+        b'{"text": "dup", "text": "duplicate keys: the last"}',
+        b'{"text": "trailing",}',
+        b'["not", "an object"]',
+        b'"a string"',
+        b'{"text": "crlf line"}\r',
+        b'{"text": "x"}{"text": "y"}',
+        b'  {"text": "spaced", "id": "s"}  ',
+    ]
+    path = tmp_path / "tricky.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    fast = []
+    parse = reading._parsed_fast
+    monkeypatch.setattr(reading, "_parsed_fast", lambda raw, fields: fast.append(parse(raw, fields)) or fast[-1])
+    documents, problems = read(path)
+    monkeypatch.setattr(reading, "_parsed_fast", lambda raw, fields: None)  # json alone: the definition
+    expected_documents, expected_problems = read(path)
+    assert documents == expected_documents and [str(p) for p in problems] == [str(p) for p in expected_problems]
+    assert len(documents) >= 12 and len(problems) >= 5
+    assert 5 <= sum(record is not None for record in fast) < len(lines) - 5
+
+
 def test_bad_inputs_are_reported_by_file_and_line_and_skipped(tmp_path: Path) -> None:
     (tmp_path / "bad.jsonl").write_text('{"text": "fine"}\n{not json\n{"title": "no text"}\n[1, 2]\n')
     (tmp_path / "broken.json").write_text("{")
