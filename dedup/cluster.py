@@ -98,6 +98,7 @@ def build_clusters(
     lengths: Sequence[int],
     rule: str,
     rescore: Callable[[Sequence[tuple[int, int]]], Sequence[Verdict]],
+    order: Sequence[int] | None = None,
 ) -> list[Cluster]:
     """Star clusters, each with its original by `rule`.
 
@@ -106,8 +107,10 @@ def build_clusters(
     never split. Each other member's relation and scores refer to the original (from the verified pair,
     or, when that pair was never a candidate, from `rescore`, which verifies a list of (first, second)
     pairs in one go); a member that does not pass against the original keeps its verified link via the
-    star's centre, or via the member it copies (_attach_left_out)."""
-    order = keep_order(dates, lengths, rule)
+    star's centre, or via the member it copies (_attach_left_out). `order`: keep_order's, where the caller
+    has it already (a scan ranks the documents by it before clustering)."""
+    if order is None:
+        order = keep_order(dates, lengths, rule)
     rank = {index: position for position, index in enumerate(order)}
     copies_of = _exact_groups(verdicts, rank)
     copied = {copy for copies in copies_of.values() for copy in copies}

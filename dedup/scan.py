@@ -429,7 +429,8 @@ def scan(
         started = time.perf_counter()
         rewrite_members = (terms.sizes() >= options.policy.min_terms) & (distinctive >= MIN_DISTINCTIVE_TERMS)
         rank = np.empty(n, dtype=np.int64)
-        rank[keep_order(store.dates, store.lengths, options.keep)] = np.arange(n)
+        best_first = keep_order(store.dates, store.lengths, options.keep)
+        rank[best_first] = np.arange(n)
         policy = options.policy
         _run = replace(_run, bigrams=bigrams, rank=rank)
 
@@ -478,6 +479,7 @@ def scan(
                 )
                 for verdict in chunk
             ],
+            order=best_first,
         )
         finished("cluster", started)
     finally:

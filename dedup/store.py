@@ -7,6 +7,7 @@ while reading, deleted when the store closes, and never touches the inputs.
 
 from __future__ import annotations
 
+import itertools
 import mmap
 import multiprocessing
 import os
@@ -83,9 +84,7 @@ class Spool:
     def adopt(self, offset: int, sizes: Sequence[int]) -> None:
         """Take on records a forked process wrote at `offset` (write_shared), one after another."""
         assert self._shared_end is not None and not self._pending, "the spool is not shared"
-        for size in sizes:
-            self._offsets.append(offset)
-            offset += size
+        self._offsets.extend(itertools.accumulate(sizes[:-1], initial=offset) if sizes else ())
         self._sizes.extend(sizes)
         self._end = self._written = max(self._end, int(self._shared_end.value))
 
