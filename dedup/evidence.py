@@ -139,6 +139,29 @@ class Evidence:
         return cls(text, words, *arrays)
 
 
+def normalized_of_record(data: bytes) -> str:
+    """Evidence.from_bytes(data).normalized, with nothing else of the record made."""
+    text_size, _, *sizes = _HEADER_FORMAT.unpack_from(data)
+    start = 8 * (_HEADER + sum(sizes))
+    return data[start : start + text_size].decode("utf-8", errors="surrogatepass")
+
+
+def aligned_records(data: bytes, sizes: Sequence[int]) -> tuple[bytes, list[int]]:
+    """Records (given end to end, record i sizes[i] bytes long) each padded with zero bytes to a multiple of
+    eight, and their new sizes: so spooled, every record's int64 arrays can be read where they lie
+    (hashing.pair_measures). A record's text ends where its header says, so the padding is never read."""
+    padded = [size + -size % 8 for size in sizes]
+    if padded == list(sizes):
+        return data, padded
+    out = bytearray(sum(padded))
+    view = memoryview(data)
+    position, source = 0, 0
+    for size, room in zip(sizes, padded, strict=True):
+        out[position : position + size] = view[source : source + size]
+        position, source = position + room, source + size
+    return bytes(out), padded
+
+
 def evidence_records(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> tuple[bytes, list[int]]:
     """Evidence.of_text(text, chrome).to_bytes() of each text, end to end, and the size of each: what the
     verify stage spools. An ASCII article (most news) goes from its text to its record in compiled code:

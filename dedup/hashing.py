@@ -1459,6 +1459,41 @@ def pair_overlaps(
     most of these merges): the shared shingles, terms, bigrams and figures; each sentence's best Dice
     overlap (dice_matrix's values) with a sentence of the other side, a's by row, then b's by column; and
     verify._coverage of those, or NaN where this sum might differ from numpy's (_weighted_mean)."""
+    return _overlaps(
+        shingles_a,
+        shingles_b,
+        terms_a,
+        terms_b,
+        bigrams_a,
+        bigrams_b,
+        figures_a,
+        figures_b,
+        sentence_values_a,
+        sentence_offsets_a,
+        sentence_values_b,
+        sentence_offsets_b,
+        sentence_weights_a,
+        sentence_weights_b,
+    )
+
+
+@njit(cache=True, inline="always")
+def _overlaps(
+    shingles_a: np.ndarray,
+    shingles_b: np.ndarray,
+    terms_a: np.ndarray,
+    terms_b: np.ndarray,
+    bigrams_a: np.ndarray,
+    bigrams_b: np.ndarray,
+    figures_a: np.ndarray,
+    figures_b: np.ndarray,
+    sentence_values_a: np.ndarray,
+    sentence_offsets_a: np.ndarray,
+    sentence_values_b: np.ndarray,
+    sentence_offsets_b: np.ndarray,
+    sentence_weights_a: np.ndarray,
+    sentence_weights_b: np.ndarray,
+) -> tuple[int, int, int, int, np.ndarray, np.ndarray, float]:
     rows, columns = sentence_offsets_a.shape[0] - 1, sentence_offsets_b.shape[0] - 1
     best_a = np.zeros(rows, dtype=np.float32)
     best_b = np.zeros(columns, dtype=np.float32)
@@ -1479,6 +1514,69 @@ def pair_overlaps(
         best_b,
         coverage,
     )
+
+
+# The columns of pair_measures' counts, in order (verify.Measures).
+MEASURES = 14
+
+
+@njit(cache=True, nogil=True)
+def pair_measures(
+    words: np.ndarray, weights: np.ndarray, data: np.ndarray, starts: np.ndarray, first: np.ndarray, second: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """pair_overlaps of the pairs of evidence records (first[k], second[k]) read where they lie, with no
+    Evidence made of them: the records' spool mapped as int64 `words`, as float64 `weights` and as bytes
+    `data`, record i beginning at words[starts[i]] (records are 8-byte aligned there; the form is
+    evidence.Evidence.to_bytes). For each pair: the sizes of both sides' shingles, terms, bigrams and
+    figures with the shared count of each, and both word counts (the MEASURES columns, verify.Measures);
+    the sentence coverage (NaN where pair_overlaps' is); and whether the normalised texts are equal and not
+    empty."""
+    count = first.shape[0]
+    measures = np.empty((count, MEASURES), dtype=np.int64)
+    coverage = np.empty(count)
+    same_text = np.zeros(count, dtype=np.bool_)
+    for pair in range(count):
+        a, b = starts[first[pair]], starts[second[pair]]
+        a_arrays, b_arrays = a + EVIDENCE_HEADER, b + EVIDENCE_HEADER
+        a_ends = np.empty(8, dtype=np.int64)
+        b_ends = np.empty(8, dtype=np.int64)
+        a_ends[0], b_ends[0] = a_arrays, b_arrays
+        for k in range(7):
+            a_ends[k + 1] = a_ends[k] + words[a + 2 + k]
+            b_ends[k + 1] = b_ends[k] + words[b + 2 + k]
+        shared, shared_terms, shared_bigrams, shared_figures, _, _, covered = _overlaps(
+            words[a_ends[0] : a_ends[1]],
+            words[b_ends[0] : b_ends[1]],
+            words[a_ends[1] : a_ends[2]],
+            words[b_ends[1] : b_ends[2]],
+            words[a_ends[2] : a_ends[3]],
+            words[b_ends[2] : b_ends[3]],
+            words[a_ends[6] : a_ends[7]],
+            words[b_ends[6] : b_ends[7]],
+            words[a_ends[3] : a_ends[4]],
+            words[a_ends[4] : a_ends[5]],
+            words[b_ends[3] : b_ends[4]],
+            words[b_ends[4] : b_ends[5]],
+            weights[a_ends[5] : a_ends[6]],
+            weights[b_ends[5] : b_ends[6]],
+        )
+        row = measures[pair]
+        row[0], row[1], row[2] = a_ends[1] - a_ends[0], b_ends[1] - b_ends[0], shared
+        row[3], row[4], row[5] = a_ends[2] - a_ends[1], b_ends[2] - b_ends[1], shared_terms
+        row[6], row[7], row[8] = a_ends[3] - a_ends[2], b_ends[3] - b_ends[2], shared_bigrams
+        row[9], row[10], row[11] = a_ends[7] - a_ends[6], b_ends[7] - b_ends[6], shared_figures
+        row[12], row[13] = words[a + 1], words[b + 1]
+        coverage[pair] = covered
+        size = words[a]
+        if size and size == words[b]:
+            text_a, text_b = 8 * a_ends[7], 8 * b_ends[7]
+            same = True
+            for i in range(size):
+                if data[text_a + i] != data[text_b + i]:
+                    same = False
+                    break
+            same_text[pair] = same
+    return measures, coverage, same_text
 
 
 _EXACT_WEIGHT = 2.0**20  # total weight under which _weighted_mean's sums are exact

@@ -7,6 +7,7 @@ while reading, deleted when the store closes, and never touches the inputs.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import mmap
 import multiprocessing
@@ -105,6 +106,17 @@ class Spool:
             assert self._handle is not None
             self._map = mmap.mmap(self._handle, self._end, prot=mmap.PROT_READ)
 
+    def mapped(self, dtype: type) -> np.ndarray:
+        """The mapped file (map) as a read-only array of `dtype`: its records read where they lie."""
+        if self._map is None:
+            assert self._end == 0, "the spool is not mapped"
+            return np.empty(0, dtype=dtype)  # an empty file cannot be mapped
+        return np.frombuffer(self._map, dtype=dtype)
+
+    def offsets(self) -> np.ndarray:
+        """Where each record begins in the file."""
+        return np.frombuffer(self._offsets, dtype=np.int64).copy()
+
     def release(self) -> None:
         """Let go of the mapped pages this process has read: they stay in the page cache, and come back
         when read again. A verifier reads most of a large run's evidence, its resident size grew by it."""
@@ -143,7 +155,8 @@ class Spool:
 
     def close(self) -> None:
         if self._map is not None:
-            self._map.close()
+            with contextlib.suppress(BufferError):  # arrays over it are still alive: it closes with them
+                self._map.close()
             self._map = None
         if self._handle is not None:
             os.close(self._handle)

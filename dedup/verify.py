@@ -32,6 +32,7 @@ of `make eval`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,26 +93,42 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
         a.sentence_weights,
         b.sentence_weights,
     )
-    union = a.shingles.size + b.shingles.size - shared
-    union_terms = a.terms.size + b.terms.size - shared_terms
-    lengths = sorted((a.words, b.words))
+    # Computed with the overlaps, in compiled code; in numpy where that one could not be sure to agree.
+    if math.isnan(coverage):
+        coverage = _coverage(best_a, a.sentence_weights, best_b, b.sentence_weights)
+    counts = (
+        *(a.shingles.size, b.shingles.size, shared, a.terms.size, b.terms.size, shared_terms),
+        *(a.bigrams.size, b.bigrams.size, shared_bigrams, a.figures.size, b.figures.size, shared_figures),
+        *(a.words, b.words),
+    )
+    return scores_of(counts, coverage, policy, lambda: ratio(a.normalized, b.normalized))
+
+
+def scores_of(
+    counts: Sequence[int], coverage: float, policy: Thresholds | None, ratio: Callable[[], float]
+) -> dict[str, float]:
+    """score_pair's scores from what was counted of the pair: both sides' shingles, terms, bigrams and
+    figures each with the shared ones, both word counts (hashing.MEASURES, in pair_measures' order), and
+    the sentence coverage; `ratio` gives rapidfuzz's, asked for only without a policy."""
+    shingles_a, shingles_b, shared, terms_a, terms_b, shared_terms, *rest = counts
+    bigrams_a, bigrams_b, shared_bigrams, figures_a, figures_b, shared_figures, words_a, words_b = rest
+    union = shingles_a + shingles_b - shared
+    union_terms = terms_a + terms_b - shared_terms
+    lengths = sorted((words_a, words_b))
     scores = {
         "jaccard": shared / union if union else 1.0,
-        "containment": _containment(shared, a.shingles.size, b.shingles.size),
+        "containment": _containment(shared, shingles_a, shingles_b),
         "terms": shared_terms / union_terms if union_terms else 1.0,
-        "bigrams": _containment(shared_bigrams, a.bigrams.size, b.bigrams.size),
+        "bigrams": _containment(shared_bigrams, bigrams_a, bigrams_b),
         "length": lengths[0] / lengths[1] if lengths[1] else 1.0,
     }
     if policy is not None and not _may_pass(scores, policy):
         return scores
-    # Computed with the overlaps, in compiled code; in numpy where that one could not be sure to agree.
-    if math.isnan(coverage):
-        coverage = _coverage(best_a, a.sentence_weights, best_b, b.sentence_weights)
     scores["sentences"] = coverage
     if policy is None:
-        scores["ratio"] = _ratio(a, b)
+        scores["ratio"] = ratio()
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
-        scores["facts"] = agreement(shared_figures, a.figures.size, b.figures.size)
+        scores["facts"] = agreement(shared_figures, figures_a, figures_b)
     return scores
 
 
@@ -215,42 +232,59 @@ def _coverage(best_a: np.ndarray, weights_a: np.ndarray, best_b: np.ndarray, wei
     return max(float(best_a @ weights_a / weights_a.sum()), float(best_b @ weights_b / weights_b.sum()))
 
 
-def classify(a: Evidence, b: Evidence, scores: dict[str, float], policy: Thresholds) -> str | None:
-    if a.normalized == b.normalized and a.normalized:
+def classify(same_text: bool, fewest_terms: int, scores: dict[str, float], policy: Thresholds) -> str | None:
+    """The pair's relation, or None: `same_text` when the two normalised texts are equal and not empty,
+    `fewest_terms` the smaller side's content words, `scores` score_pair's."""
+    if same_text:
         return "exact"
     if scores["containment"] >= policy.copy_containment:
         return "truncation" if scores["length"] < policy.truncation_length else "near-copy"
     if _partial_copy(scores, policy):
         return "near-copy" if scores["facts"] > policy.rewrite_facts else None
-    if min(a.terms.size, b.terms.size) < policy.min_terms:
+    if fewest_terms < policy.min_terms:
         return None
     if _rewrite_evidence(scores, policy) and scores["facts"] > policy.rewrite_facts:
         return "rewrite"
     return None
 
 
-def _ratio(a: Evidence, b: Evidence) -> float:
-    return Indel.normalized_similarity(a.normalized, b.normalized)
+def ratio(a: str, b: str) -> float:
+    """rapidfuzz's normalised Indel similarity of two normalised texts (the `ratio` score)."""
+    return Indel.normalized_similarity(a, b)
 
 
 def verify_pair(first: int, second: int, a: Evidence, b: Evidence, policy: Thresholds = Thresholds()) -> Verdict:
     scores = score_pair(a, b, policy)
-    return _verdict(first, second, a, b, classify(a, b, scores, policy), scores)
+    return verdict_of(
+        first, second, _classify_evidence(a, b, scores, policy), scores, lambda: ratio(a.normalized, b.normalized)
+    )
 
 
 def accepted_verdict(first: int, second: int, a: Evidence, b: Evidence, policy: Thresholds) -> Verdict | None:
     """verify_pair's verdict when it accepts the pair, else None: a scan drops its rejections, most of the
     pairs it verifies, and rounding their scores into a Verdict took a tenth of verification's time."""
     scores = score_pair(a, b, policy)
-    relation = classify(a, b, scores, policy)
-    return None if relation is None else _verdict(first, second, a, b, relation, scores)
+    relation = _classify_evidence(a, b, scores, policy)
+    return (
+        None
+        if relation is None
+        else verdict_of(first, second, relation, scores, lambda: ratio(a.normalized, b.normalized))
+    )
 
 
-def _verdict(
-    first: int, second: int, a: Evidence, b: Evidence, relation: str | None, scores: dict[str, float]
+def _classify_evidence(a: Evidence, b: Evidence, scores: dict[str, float], policy: Thresholds) -> str | None:
+    return classify(
+        a.normalized == b.normalized and bool(a.normalized), min(a.terms.size, b.terms.size), scores, policy
+    )
+
+
+def verdict_of(
+    first: int, second: int, relation: str | None, scores: dict[str, float], ratio: Callable[[], float]
 ) -> Verdict:
-    if relation == "exact":  # every score is 1.0: rapidfuzz need not compare the two texts
+    """The verdict of a classified pair, its scores rounded; `ratio` gives rapidfuzz's for accepted pairs
+    scored without it (not for exact copies: every score of theirs is 1.0)."""
+    if relation == "exact":
         scores = dict.fromkeys([*scores, "ratio"], 1.0)
     elif relation is not None and "ratio" not in scores:
-        scores["ratio"] = _ratio(a, b)
+        scores["ratio"] = ratio()
     return Verdict(first, second, relation, {k: round(scores[k], 3) for k in SCORES if k in scores})

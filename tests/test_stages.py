@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import random
 import zlib
 from collections.abc import Sequence
@@ -333,11 +334,52 @@ def test_sentence_coverage_in_compiled_code_is_numpys_to_the_last_bit() -> None:
     assert coverages[-1] == 1.0 and 0 < coverages[0] < 1 and coverages[2] == 0
 
 
+def test_pair_measures_read_spooled_records_as_score_pair_reads_evidence() -> None:
+    """A scan verifies pairs from their evidence records where they lie in the spool (hashing.pair_measures,
+    padded records: evidence.aligned_records): the counts, coverage and text equality give score_pair's
+    scores and verify_pair's verdict for every pair, and a padded record reads back as it was."""
+    from dedup.evidence import aligned_records, normalized_of_record
+    from dedup.hashing import pair_measures
+    from dedup.verify import classify, scores_of, verdict_of
+
+    texts = [ORIGINAL.read_text(), REWRITE.read_text(), WIRE, WIRE.replace("Thursday", "Friday"), SUMMIT_A]
+    texts += [SUMMIT_B, WIRE.split("\n\n")[0], "  " + WIRE.upper(), "Café au lait. Â£5 for two.", "x", _story(3)]
+    data, sizes = evidence_records(texts)
+    padded, padded_sizes = aligned_records(data, sizes)
+    assert all(size % 8 == 0 for size in padded_sizes) and padded_sizes != sizes
+    starts = np.cumsum([0, *padded_sizes[:-1]])
+    records = [padded[start : start + size] for start, size in zip(starts, padded_sizes, strict=True)]
+    evidence = [Evidence.from_bytes(record) for record in records]
+    unpadded = np.cumsum([0, *sizes])
+    assert [e.to_bytes() for e in evidence] == [data[a:b] for a, b in itertools.pairwise(unpadded)]
+    assert [normalized_of_record(record) for record in records] == [e.normalized for e in evidence]
+    pairs = list(itertools.combinations(range(len(texts)), 2))
+    first, second = (np.array([pair[k] for pair in pairs], dtype=np.int64) for k in (0, 1))
+    words, weights, raw = (np.frombuffer(padded, dtype=dtype) for dtype in (np.int64, np.float64, np.uint8))
+    counts, coverage, same_text = pair_measures(words, weights, raw, starts // 8, first, second)
+    policy = Thresholds()
+    relations = set()
+    for k, (a, b) in enumerate(zip(first.tolist(), second.tolist(), strict=True)):
+        row = counts[k].tolist()
+        assert same_text[k] == (evidence[a].normalized == evidence[b].normalized != "")
+        for rules in (policy, None):
+            expected = score_pair(evidence[a], evidence[b], rules)
+            ratio = Indel.normalized_similarity(evidence[a].normalized, evidence[b].normalized)
+            assert scores_of(row, float(coverage[k]), rules, lambda: ratio) == expected  # noqa: B023
+        scores = scores_of(row, float(coverage[k]), policy, lambda: pytest.fail("no ratio with a policy"))
+        relation = classify(bool(same_text[k]), min(row[3], row[4]), scores, policy)
+        verdict = verdict_of(a, b, relation, scores, lambda: ratio)  # noqa: B023
+        assert verdict == verify_pair(a, b, evidence[a], evidence[b], policy)
+        assert verdict.scores == verify_pair(a, b, evidence[a], evidence[b], policy).scores
+        relations.add(relation)
+    assert relations >= {"exact", "near-copy", "truncation", "rewrite", None}
+
+
 def test_exact_copies_score_one_everywhere_without_comparing_their_texts(monkeypatch: pytest.MonkeyPatch) -> None:
     verify_module = importlib.import_module("dedup.verify")
     a, b = _contents(WIRE, "  " + WIRE.upper())
     expected = verify_pair(0, 1, a, b)
-    monkeypatch.setattr(verify_module, "_ratio", lambda a, b: pytest.fail("rapidfuzz compared exact copies"))
+    monkeypatch.setattr(verify_module, "ratio", lambda a, b: pytest.fail("rapidfuzz compared exact copies"))
     verdict = verify_pair(0, 1, a, b)
     assert verdict == expected and verdict.relation == "exact"
     assert verdict.scores == dict.fromkeys(

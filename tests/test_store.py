@@ -186,5 +186,6 @@ def test_an_empty_spool_maps_to_nothing() -> None:
         spool.map()
         spool.release()
         assert len(spool) == 0 and spool._map is None
+        assert spool.mapped(np.int64).size == 0 and spool.offsets().size == 0
     finally:
         spool.close()
