@@ -1459,41 +1459,6 @@ def pair_overlaps(
     most of these merges): the shared shingles, terms, bigrams and figures; each sentence's best Dice
     overlap (dice_matrix's values) with a sentence of the other side, a's by row, then b's by column; and
     verify._coverage of those, or NaN where this sum might differ from numpy's (_weighted_mean)."""
-    return _overlaps(
-        shingles_a,
-        shingles_b,
-        terms_a,
-        terms_b,
-        bigrams_a,
-        bigrams_b,
-        figures_a,
-        figures_b,
-        sentence_values_a,
-        sentence_offsets_a,
-        sentence_values_b,
-        sentence_offsets_b,
-        sentence_weights_a,
-        sentence_weights_b,
-    )
-
-
-@njit(cache=True, inline="always")
-def _overlaps(
-    shingles_a: np.ndarray,
-    shingles_b: np.ndarray,
-    terms_a: np.ndarray,
-    terms_b: np.ndarray,
-    bigrams_a: np.ndarray,
-    bigrams_b: np.ndarray,
-    figures_a: np.ndarray,
-    figures_b: np.ndarray,
-    sentence_values_a: np.ndarray,
-    sentence_offsets_a: np.ndarray,
-    sentence_values_b: np.ndarray,
-    sentence_offsets_b: np.ndarray,
-    sentence_weights_a: np.ndarray,
-    sentence_weights_b: np.ndarray,
-) -> tuple[int, int, int, int, np.ndarray, np.ndarray, float]:
     rows, columns = sentence_offsets_a.shape[0] - 1, sentence_offsets_b.shape[0] - 1
     best_a = np.zeros(rows, dtype=np.float32)
     best_b = np.zeros(columns, dtype=np.float32)
@@ -1544,7 +1509,7 @@ def pair_measures(
         for k in range(7):
             a_ends[k + 1] = a_ends[k] + words[a + 2 + k]
             b_ends[k + 1] = b_ends[k] + words[b + 2 + k]
-        shared, shared_terms, shared_bigrams, shared_figures, _, _, covered = _overlaps(
+        shared, shared_terms, shared_bigrams, shared_figures, _, _, covered = pair_overlaps(
             words[a_ends[0] : a_ends[1]],
             words[b_ends[0] : b_ends[1]],
             words[a_ends[1] : a_ends[2]],
