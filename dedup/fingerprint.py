@@ -348,11 +348,7 @@ def common_terms_of_counts(parts: Sequence[tuple[np.ndarray, np.ndarray]], docum
 def rewrite_signatures(terms: HashSets, common: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The rewrite channel's signature rows over each document's distinctive (not common) terms, and
     how many distinctive terms each has."""
-    keep = ~in_sorted(terms.values, common)
-    owner = np.repeat(np.arange(len(terms)), terms.sizes())
-    distinctive = np.bincount(owner, weights=keep, minlength=len(terms)).astype(np.int64)
-    rows = signatures_of_hash_sets(terms.values, terms.offsets, keep, *_permutations(REWRITE_PERM, SEED))
-    return rows, distinctive
+    return signatures_of_hash_sets(terms.values, terms.offsets, common, *_permutations(REWRITE_PERM, SEED))
 
 
 def in_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

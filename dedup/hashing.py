@@ -804,17 +804,37 @@ def evidence_of_tokens(
 
 @njit(cache=True, nogil=True)
 def signatures_of_hash_sets(
-    values: np.ndarray, offsets: np.ndarray, keep: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
+    values: np.ndarray, offsets: np.ndarray, common: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Signature rows of sets given as 32-bit token hashes (set i is values[offsets[i]:offsets[i + 1]]),
-    counting only the values where `keep` is true: the same rows as hashing the tokens themselves."""
+    leaving out the values in `common`: the same rows as hashing the tokens themselves; and how many
+    values each set kept. Half of a run's term occurrences are common terms, so each value is looked up
+    in an open-addressing table of the common ones (a probe or two), where a binary search in them took
+    as long as the signatures."""
+    size = 16
+    while size < 4 * common.shape[0]:
+        size *= 2
+    mask = size - 1
+    table = np.full(size, -1, dtype=np.int64)
+    for value in common:
+        slot = np.int64(value) & mask
+        while table[slot] >= 0:
+            slot = (slot + 1) & mask
+        table[slot] = np.int64(value)
     documents = offsets.shape[0] - 1
     out = np.full((documents, a.shape[0]), EMPTY, dtype=np.uint32)
+    kept = np.zeros(documents, dtype=np.int64)
     for document in range(documents):
         for i in range(offsets[document], offsets[document + 1]):
-            if keep[i]:
-                _permute_min(values[i], a, b, out[document])
-    return out
+            value = np.int64(values[i])
+            slot = value & mask
+            while table[slot] >= 0 and table[slot] != value:
+                slot = (slot + 1) & mask
+            if table[slot] == value:
+                continue
+            kept[document] += 1
+            _permute_min(values[i], a, b, out[document])
+    return out, kept
 
 
 @njit(cache=True, nogil=True)

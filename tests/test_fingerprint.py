@@ -135,6 +135,23 @@ def test_common_terms_stay_out_of_the_rewrite_signature() -> None:
     )  # ... which is the MinHash of the distinctive words alone
 
 
+def test_rewrite_signatures_leave_out_exactly_the_common_values() -> None:
+    """The compiled look-up (a bitmap of the common values' leading 16 bits, then a binary search) leaves
+    out what isin leaves out, also values that share their leading bits with a common one."""
+    rng = np.random.default_rng(5)
+    common = np.unique(rng.integers(0, 2**32, 300, dtype=np.uint64)).astype(np.uint32)
+    near = (common[:100] ^ np.uint32(1)).astype(np.uint32)  # the same leading bits, not common
+    pool = np.concatenate([common, near, rng.integers(0, 2**32, 3000, dtype=np.uint64).astype(np.uint32)])
+    sets = [np.unique(rng.choice(pool, rng.integers(0, 80))) for _ in range(200)]
+    terms = HashSets.of(sets)
+    rows, distinctive = rewrite_signatures(terms, common)
+    assert distinctive.tolist() == [int((~np.isin(values, common)).sum()) for values in sets]
+    for k, values in enumerate(sets):
+        expected, _ = rewrite_signatures(HashSets.of([values[~np.isin(values, common)]]), common[:0])
+        assert rows[k].tolist() == expected[0].tolist()
+    assert 0 < distinctive.sum() < terms.values.size
+
+
 def _one_term_each(documents: int, shared: dict[int, int]) -> HashSets:
     """`documents` one-term sets: term t (from `shared`) in shared[t] of them, a term of its own in the rest."""
     values = np.concatenate([np.full(count, term, dtype=np.uint32) for term, count in shared.items()])
