@@ -12,6 +12,7 @@ import numpy as np
 
 from .boilerplate import ascii_buffer, fold, folded_key
 from .hashing import ascii_paragraphs, ascii_sentences, ascii_texts, folded_texts
+from .store import joined_records
 from .text import abbreviation_table, clean, content_words, normalize, paragraphs, sentences, words
 
 SHINGLE_SIZE = 5  # words in a shingle (the copy evidence: fingerprint.py, evidence.py)
@@ -35,13 +36,11 @@ class TextBatch(NamedTuple):
     buffer: np.ndarray  # plain[k]'s cleaned text is buffer[offsets[k]:offsets[k + 1]]
     offsets: np.ndarray
     others: dict[int, str]  # the other texts, raw, by index
+    cleaned: dict[int, str]  # the other texts cleaned (text.clean), by index
 
     @classmethod
     def of(cls, texts: Sequence[str]) -> TextBatch:
-        encoded = [text.encode("utf-8", errors="surrogatepass") for text in texts]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(text) for text in encoded], out=offsets[1:])
-        return cls.of_utf8(b"".join(encoded), offsets)
+        return cls.of_utf8(*joined_records([text.encode("utf-8", errors="surrogatepass") for text in texts]))
 
     @classmethod
     def of_utf8(cls, data: bytes, offsets: np.ndarray) -> TextBatch:
@@ -51,7 +50,7 @@ class TextBatch(NamedTuple):
         count = offsets.shape[0] - 1
         plain, buffer, plain_offsets = ascii_texts(np.frombuffer(data, dtype=np.uint8), offsets)
         ascii_rows = set(plain.tolist())
-        others, cleaned_ascii = {}, {}
+        others, cleaned_others, cleaned_ascii = {}, {}, {}
         for i in range(count):
             if i in ascii_rows:
                 continue
@@ -60,9 +59,9 @@ class TextBatch(NamedTuple):
             if cleaned.isascii():  # typographic quotes and dashes only: ASCII once cleaned
                 cleaned_ascii[i] = cleaned
             else:
-                others[i] = text
+                others[i], cleaned_others[i] = text, cleaned
         if not cleaned_ascii:
-            return cls(count, plain.tolist(), buffer, plain_offsets, others)
+            return cls(count, plain.tolist(), buffer, plain_offsets, others, cleaned_others)
         extra, extra_offsets = ascii_buffer(list(cleaned_ascii.values()))
         rows = sorted([*ascii_rows, *cleaned_ascii])
         pieces = {i: buffer[plain_offsets[k] : plain_offsets[k + 1]] for k, i in enumerate(plain.tolist())}
@@ -70,7 +69,7 @@ class TextBatch(NamedTuple):
         merged = np.concatenate([np.empty(0, dtype=np.uint8), *(pieces[i] for i in rows)])
         merged_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum([pieces[i].size for i in rows], out=merged_offsets[1:])
-        return cls(count, rows, merged, merged_offsets, others)
+        return cls(count, rows, merged, merged_offsets, others, cleaned_others)
 
 
 def own_paragraphs(text: str, chrome: frozenset[int] = frozenset()) -> tuple[list[str], str]:

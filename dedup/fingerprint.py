@@ -45,7 +45,7 @@ from .hashing import (
     spliced_sets,
     summed_over,
 )
-from .text import clean, compiled_form, content_words, shingles, stopword_table, words
+from .text import compiled_form, content_words, shingles, stopword_table, words
 
 if TYPE_CHECKING:
     from datasketch import LeanMinHash
@@ -230,7 +230,7 @@ def signatures(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> Si
 def signatures_of(batch: TextBatch, chrome: frozenset[int] = frozenset()) -> Signatures:
     """`signatures` of a batch of texts (content.TextBatch)."""
     own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, chrome)
-    return _signatures(batch, own, _lowered(batch.others, chrome), chrome)
+    return _signatures(batch, own, _lowered(batch.cleaned, chrome), chrome)
 
 
 def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
@@ -243,7 +243,7 @@ def signatures_and_paragraphs(texts: Sequence[str]) -> tuple[Signatures, tuple[n
 def signatures_and_paragraphs_of(batch: TextBatch) -> tuple[Signatures, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """`signatures_and_paragraphs` of a batch of texts (content.TextBatch)."""
     own = own_paragraphs_of_buffer(batch.buffer, batch.offsets, frozenset())
-    lowered = _lowered(batch.others, frozenset())
+    lowered = _lowered(batch.cleaned, frozenset())
     indices, own_lowered = lowered
     paragraphs = with_other_paragraphs(
         batch.others,
@@ -255,10 +255,10 @@ def signatures_and_paragraphs_of(batch: TextBatch) -> tuple[Signatures, tuple[np
     return _signatures(batch, own, lowered, frozenset()), paragraphs
 
 
-def _lowered(others: Mapping[int, str], chrome: frozenset[int]) -> tuple[list[int], OwnParagraphs]:
-    """The texts not ASCII once cleaned (`others`, raw) that compiled code can split nonetheless
+def _lowered(cleaned: Mapping[int, str], chrome: frozenset[int]) -> tuple[list[int], OwnParagraphs]:
+    """The texts not ASCII once cleaned (`cleaned`, by index) that compiled code can split nonetheless
     (content.lowered_form), and their own paragraphs."""
-    forms = {i: lowered_form(clean(text)) for i, text in others.items()}
+    forms = {i: lowered_form(text) for i, text in cleaned.items()}
     indices = [i for i, form in forms.items() if form is not None]
     return indices, own_ascii_paragraphs([forms[i] or "" for i in indices], chrome)
 

@@ -266,16 +266,16 @@ class DocumentStore(Sequence[Document]):
         if self._texts is None:
             assert self._spool is not None
             return self._spool.joined(start, end)
-        return _joined([text.encode("utf-8", errors="surrogatepass") for text in self._texts[start:end]])
+        return joined_records([text.encode("utf-8", errors="surrogatepass") for text in self._texts[start:end]])
 
     def encoded(self, indices: Iterable[int]) -> tuple[bytes, np.ndarray]:
         """encoded_between's form of the texts of any documents, in the order given."""
         if self._texts is None:
             assert self._spool is not None
             spool = self._spool
-            return _joined([spool[i] for i in indices])
+            return joined_records([spool[i] for i in indices])
         texts = self._texts
-        return _joined([texts[i].encode("utf-8", errors="surrogatepass") for i in indices])
+        return joined_records([texts[i].encode("utf-8", errors="surrogatepass") for i in indices])
 
     def entry(self, index: int) -> Document:
         """The document with its text left out (""): its id, date, title and url, read from memory."""
@@ -309,7 +309,8 @@ class DocumentStore(Sequence[Document]):
         self.close()
 
 
-def _joined(records: list[bytes]) -> tuple[bytes, np.ndarray]:
+def joined_records(records: list[bytes]) -> tuple[bytes, np.ndarray]:
+    """Records end to end, and where each begins (and the last ends): Spool.joined's form."""
     offsets = np.zeros(len(records) + 1, dtype=np.int64)
     np.cumsum([len(record) for record in records], out=offsets[1:])
     return b"".join(records), offsets

@@ -130,6 +130,7 @@ def test_a_batch_holds_the_texts_ascii_once_cleaned_as_ascii_buffer_makes_them_a
         assert batch.size == len(texts) and batch.plain == plain
         assert batch.buffer.tobytes() == buffer.tobytes() and batch.offsets.tolist() == offsets.tolist()
         assert batch.others == {i: text for i, text in enumerate(texts) if i not in set(plain)}
+        assert batch.cleaned == {i: clean(text) for i, text in batch.others.items()}
     assert 0 < len(plain) < len(texts) - 50 and any(not text.isascii() for text in (texts[i] for i in plain))
 
 
