@@ -165,7 +165,7 @@ def aligned_records(data: bytes, sizes: Sequence[int]) -> tuple[bytes, list[int]
 def evidence_records(texts: Sequence[str], chrome: frozenset[int] = frozenset()) -> tuple[bytes, list[int]]:
     """Evidence.of_text(text, chrome).to_bytes() of each text, end to end, and the size of each: what the
     verify stage spools. An ASCII article (most news) goes from its text to its record in compiled code:
-    paragraphs, chrome and sentences (content.own_ascii_paragraphs, hashing.ascii_sentences), figures
+    paragraphs, chrome and sentences (content.own_paragraphs_of_buffer, hashing.ascii_sentences), figures
     (facts.figure_hashes_of_ascii), sets and record (hashing.ascii_evidence_records), with no Python string
     made per sentence: three times faster than making an Evidence of each and serialising it."""
     return evidence_records_of(TextBatch.of(texts), chrome)

@@ -628,13 +628,6 @@ def evidence_of_ascii_sentences(
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """An article's word count and `_evidence_sets`, from its normalised ASCII sentences, one per line of
     `buffer`: tokenised here as text.words and text.content_words would."""
-    return _evidence_of_lines(buffer, shingle, stop_table, stop_words, stop_offsets)
-
-
-@njit(cache=True, inline="always")
-def _evidence_of_lines(
-    buffer: np.ndarray, shingle: int, stop_table: np.ndarray, stop_words: np.ndarray, stop_offsets: np.ndarray
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     capacity = buffer.shape[0] // 2 + 1
     starts = np.empty(capacity, dtype=np.int64)
     ends = np.empty(capacity, dtype=np.int64)
@@ -750,7 +743,7 @@ def ascii_evidence_records(
                 scratch[length] = byte + 32 if 65 <= byte <= 90 else byte
                 length += 1
             k += 1
-        words, shingles, terms, bigrams, values, offsets, weights = _evidence_of_lines(
+        words, shingles, terms, bigrams, values, offsets, weights = evidence_of_ascii_sentences(
             scratch[:length], shingle, stop_table, stop_words, stop_offsets
         )
         figures = figure_values[figure_offsets[document] : figure_offsets[document + 1]]
@@ -1513,7 +1506,7 @@ def pair_measures(
     Evidence made of them: the records' spool mapped as int64 `words`, as float64 `weights` and as bytes
     `data`, record i beginning at words[starts[i]] (records are 8-byte aligned there; the form is
     evidence.Evidence.to_bytes). For each pair: the sizes of both sides' shingles, terms, bigrams and
-    figures with the shared count of each, and both word counts (the MEASURES columns, verify.Measures);
+    figures with the shared count of each, and both word counts (the MEASURES columns, verify.scores_of);
     the sentence coverage (NaN where pair_overlaps' is); and whether the normalised texts are equal and not
     empty."""
     count = first.shape[0]

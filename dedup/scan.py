@@ -338,17 +338,13 @@ def _verify_chunk(pairs: tuple[np.ndarray, np.ndarray]) -> list[Verdict]:
         if math.isnan(covered):
             verdict = accepted_verdict(a, b, _evidence(a), _evidence(b), policy)
         else:
-            scores = scores_of(row, covered, policy, _no_ratio)
+            scores = scores_of(row, covered, policy)
             relation = classify(same, min(row[3], row[4]), scores, policy)
             verdict = None if relation is None else verdict_of(a, b, relation, scores, partial(_ratio_of, a, b))
         if verdict is not None:
             verdicts.append(verdict)
     run.evidence.release()
     return verdicts
-
-
-def _no_ratio() -> float:
-    raise AssertionError("scores_of asks for the ratio only without a policy")
 
 
 def _ratio_of(first: int, second: int) -> float:

@@ -105,11 +105,14 @@ def score_pair(a: Evidence, b: Evidence, policy: Thresholds | None = None) -> di
 
 
 def scores_of(
-    counts: Sequence[int], coverage: float, policy: Thresholds | None, ratio: Callable[[], float]
+    counts: Sequence[int],
+    coverage: float,
+    policy: Thresholds | None,
+    measure_ratio: Callable[[], float] | None = None,
 ) -> dict[str, float]:
     """score_pair's scores from what was counted of the pair: both sides' shingles, terms, bigrams and
     figures each with the shared ones, both word counts (hashing.MEASURES, in pair_measures' order), and
-    the sentence coverage; `ratio` gives rapidfuzz's, asked for only without a policy."""
+    the sentence coverage; `measure_ratio` gives rapidfuzz's, which only scores without a policy take."""
     shingles_a, shingles_b, shared, terms_a, terms_b, shared_terms, *rest = counts
     bigrams_a, bigrams_b, shared_bigrams, figures_a, figures_b, shared_figures, words_a, words_b = rest
     union = shingles_a + shingles_b - shared
@@ -126,7 +129,8 @@ def scores_of(
         return scores
     scores["sentences"] = coverage
     if policy is None:
-        scores["ratio"] = ratio()
+        assert measure_ratio is not None, "scores without a policy include the ratio"
+        scores["ratio"] = measure_ratio()
     if policy is None or _rewrite_evidence(scores, policy) or _partial_copy(scores, policy):
         scores["facts"] = agreement(shared_figures, figures_a, figures_b)
     return scores
@@ -279,12 +283,12 @@ def _classify_evidence(a: Evidence, b: Evidence, scores: dict[str, float], polic
 
 
 def verdict_of(
-    first: int, second: int, relation: str | None, scores: dict[str, float], ratio: Callable[[], float]
+    first: int, second: int, relation: str | None, scores: dict[str, float], measure_ratio: Callable[[], float]
 ) -> Verdict:
-    """The verdict of a classified pair, its scores rounded; `ratio` gives rapidfuzz's for accepted pairs
-    scored without it (not for exact copies: every score of theirs is 1.0)."""
+    """The verdict of a classified pair, its scores rounded; `measure_ratio` gives rapidfuzz's for accepted
+    pairs scored without it (not for exact copies: every score of theirs is 1.0)."""
     if relation == "exact":
         scores = dict.fromkeys([*scores, "ratio"], 1.0)
     elif relation is not None and "ratio" not in scores:
-        scores["ratio"] = ratio()
+        scores["ratio"] = measure_ratio()
     return Verdict(first, second, relation, {k: round(scores[k], 3) for k in SCORES if k in scores})
